@@ -1,0 +1,48 @@
+//! The engine's error type: domain outcomes callers act on, plus infrastructure failures.
+
+/// Result with the engine's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong in the engine. Domain variants are safe to show; infrastructure variants
+/// are logged at the boundary and shown as a generic message.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing asked for does not exist (or is not the caller's to see).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Input that passed the wire format but breaks a rule; `field` names the culprit.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Field or parameter at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The database failed or returned something the row types do not match.
+    #[error("database error")]
+    Database(#[from] surrealdb::Error),
+    /// A migration could not be applied; the server must not start on a half-built schema.
+    #[error("migration {version} ({name}) failed")]
+    Migration {
+        /// Version that failed.
+        version: u32,
+        /// Its name.
+        name: &'static str,
+        /// The database's error.
+        #[source]
+        source: surrealdb::Error,
+    },
+    /// Password hashing failed (bad parameters or a poisoned worker).
+    #[error("password hashing failed: {0}")]
+    PasswordHash(String),
+    /// A blocking task was cancelled or panicked.
+    #[error("background task failed")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+impl Error {
+    /// An [`Error::Invalid`] for `field`.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid { field, message: message.into() }
+    }
+}

@@ -1,0 +1,73 @@
+//! Seed data: a catalog that reads like a real shop, store policies and FAQ, discount codes and
+//! the admin and demo accounts. Idempotent: rows that exist are left as they are (stock and
+//! prices an admin changed are never reset), missing ones are added.
+
+mod accounts;
+mod catalog_data;
+mod content;
+mod products;
+
+use crate::identity::Role;
+use crate::store::Store;
+use crate::Result;
+
+pub use accounts::{AccountSpec, GeneratedCredential};
+
+/// What to seed beyond the fixed data.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// The admin account.
+    pub admin: AccountSpec,
+    /// The demo shopper.
+    pub demo: AccountSpec,
+}
+
+/// What a seed run did.
+#[derive(Debug, Default)]
+pub struct SeedReport {
+    /// Products added by this run (0 on a second run).
+    pub products_added: u64,
+    /// Products in the catalog after the run.
+    pub products_total: u64,
+    /// Passwords generated for accounts created by this run; show them once.
+    pub generated: Vec<GeneratedCredential>,
+}
+
+/// True when the catalog is empty: the server seeds itself then (unless told not to).
+pub async fn is_empty(store: &Store) -> Result<bool> {
+    Ok(crate::catalog::Catalog::new(store.clone()).product_count().await? == 0)
+}
+
+/// Adds whatever seed data is missing.
+pub async fn run(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
+    let catalog = crate::catalog::Catalog::new(store.clone());
+    let before = catalog.product_count().await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    // INSERT IGNORE skips rows whose id already exists: the seed never overwrites live data.
+    store
+        .db()
+        .query(
+            "BEGIN TRANSACTION;
+             INSERT IGNORE INTO category $categories;
+             INSERT IGNORE INTO product $products;
+             INSERT IGNORE INTO policy $policies;
+             INSERT IGNORE INTO faq $faqs;
+             INSERT IGNORE INTO discount $discounts;
+             COMMIT TRANSACTION;",
+        )
+        .bind(("categories", products::categories()))
+        .bind(("products", products::products()))
+        .bind(("policies", content::policies()))
+        .bind(("faqs", content::faqs()))
+        .bind(("discounts", content::discounts(now)))
+        .await?
+        .check()?;
+    let mut generated = Vec::new();
+    generated.extend(accounts::ensure(store, &options.admin, Role::Admin).await?);
+    generated.extend(accounts::ensure(store, &options.demo, Role::Customer).await?);
+    let after = catalog.product_count().await?;
+    Ok(SeedReport { products_added: after.saturating_sub(before), products_total: after, generated })
+}

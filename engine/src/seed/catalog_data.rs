@@ -1,0 +1,231 @@
+//! The seed catalog as data: categories, their product lines and the variants each line comes in.
+//! Every (line, variant) pair becomes one product, 12 × 7 × 4 = 336 in all.
+
+/// A category and the product lines sold in it.
+pub(super) struct CategoryData {
+    pub slug: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    /// The attribute the variants differ in (`color`, `size`, `format` ...).
+    pub axis: &'static str,
+    /// Variant value and its price change in percent.
+    pub variants: [(&'static str, i64); 4],
+    pub lines: [Line; 7],
+}
+
+/// One product line: every variant of it shares these.
+pub(super) struct Line {
+    pub name: &'static str,
+    pub brand: &'static str,
+    /// Base price in US cents.
+    pub price: i64,
+    pub material: &'static str,
+    pub tags: &'static [&'static str],
+    pub description: &'static str,
+}
+
+const fn line(
+    name: &'static str,
+    brand: &'static str,
+    price: i64,
+    material: &'static str,
+    tags: &'static [&'static str],
+    description: &'static str,
+) -> Line {
+    Line { name, brand, price, material, tags, description }
+}
+
+pub(super) const CATEGORIES: [CategoryData; 12] = [
+    CategoryData {
+        slug: "running-shoes",
+        name: "Running Shoes",
+        description: "Road, trail and track shoes fitted for every stride.",
+        axis: "color",
+        variants: [("Black", 0), ("Forest green", 0), ("Coral", 0), ("Sky blue", 5)],
+        lines: [
+            line("Trailblazer GTX", "Northpeak", 14999, "Waterproof mesh, rubber lug sole", &["trail", "waterproof", "running", "shoes"], "A waterproof trail runner with 5 mm lugs that bite into mud and loose rock. The rock plate protects your feet on technical descents without making the ride stiff."),
+            line("Road Glide 4", "Stridelab", 12999, "Engineered knit, foam midsole", &["road", "cushioned", "running", "shoes"], "A cushioned daily trainer for road miles, with a soft foam midsole and a breathable knit upper. Built for the long run on Sunday and the easy jog on Monday."),
+            line("Tempo Racer", "Stridelab", 17999, "Carbon plate, mono-mesh upper", &["race", "carbon", "marathon", "running"], "A carbon-plated racer for 10K to marathon race days. Light, springy and locked-down, it rewards a quick cadence."),
+            line("Cloudstep Recovery", "Aerofoot", 10999, "Recycled mesh, supercritical foam", &["recovery", "cushioned", "walking", "shoes"], "Plush, rockered and forgiving, made for recovery days and long walks. The wide base keeps tired legs stable."),
+            line("Ridge Runner Mid", "Northpeak", 15999, "Ripstop nylon, Vibram outsole", &["trail", "hiking", "mid", "shoes"], "A mid-height trail shoe that moves like a runner and supports like a hiker. The gusseted tongue keeps grit out on scree."),
+            line("Track Spike Pro", "Velox", 8999, "Synthetic upper, Pebax spike plate", &["track", "spikes", "sprint"], "A lightweight spike for 200 m to 1500 m. Seven removable pins and a stiff plate for explosive starts."),
+            line("Everyday Trainer", "Aerofoot", 7999, "Mesh upper, EVA midsole", &["gym", "everyday", "shoes", "budget"], "An honest, durable trainer for short runs, gym sessions and errands. Easy on the wallet, easy on the feet."),
+        ],
+    },
+    CategoryData {
+        slug: "jackets",
+        name: "Jackets",
+        description: "Shells, down and fleece for wind, rain and cold.",
+        axis: "color",
+        variants: [("Black", 0), ("Navy", 0), ("Olive", 0), ("Mustard yellow", 5)],
+        lines: [
+            line("Stormline Rain Shell", "Northpeak", 18999, "3-layer waterproof membrane", &["rain", "waterproof", "shell", "hiking"], "A fully taped 3-layer shell that keeps out sideways rain and breathes on the climb. Pit zips dump heat fast."),
+            line("Alpine Down Parka", "Fjellkraft", 29999, "800-fill responsibly sourced down", &["down", "winter", "parka", "warm"], "A hip-length parka with 800-fill down for city winters and cold belays. The hood cinches around a helmet."),
+            line("Trail Fleece Half-Zip", "Wildroot", 6999, "Recycled polyester grid fleece", &["fleece", "midlayer", "hiking"], "A breathable grid fleece that works alone on cool mornings or under a shell when it turns. Dries in an hour."),
+            line("Urban Commuter Jacket", "Metro Supply", 15999, "Water-resistant cotton blend", &["commute", "city", "water-resistant"], "A clean-cut commuter jacket with reflective piping, a laptop-safe inner pocket and a water-resistant finish."),
+            line("Packable Wind Breaker", "Velox", 7999, "20D ripstop nylon", &["wind", "packable", "running", "light"], "Weighs 90 grams and packs into its own chest pocket. Your insurance against the wind on the ridge or the run home."),
+            line("Insulated Work Jacket", "Ironbark", 13999, "Duck canvas, quilted lining", &["work", "canvas", "insulated"], "Heavy duck canvas over a quilted lining, with triple-stitched seams and a corduroy collar. Gets better with every year."),
+            line("Softshell Guide Jacket", "Fjellkraft", 16999, "Stretch softshell, DWR finish", &["softshell", "climbing", "stretch"], "A stretchy softshell for climbing and ski touring that sheds snow and light rain while moving with you."),
+        ],
+    },
+    CategoryData {
+        slug: "backpacks",
+        name: "Backpacks",
+        description: "Daypacks, travel packs and trekking packs that carry well.",
+        axis: "color",
+        variants: [("Charcoal", 0), ("Sand", 0), ("Teal", 0), ("Burgundy", 0)],
+        lines: [
+            line("Summit 28 Daypack", "Northpeak", 11999, "Recycled 210D nylon", &["daypack", "hiking", "28l", "hydration"], "A 28-litre daypack with a ventilated back panel, hydration sleeve and hip-belt pockets for snacks and a phone."),
+            line("Voyager 40 Travel Pack", "Metro Supply", 16999, "Weatherproof 600D polyester", &["travel", "carry-on", "40l", "laptop"], "Carry-on sized and opens flat like a suitcase. A padded sleeve takes a 16-inch laptop and the harness stows away at check-in."),
+            line("Commuter Roll-Top", "Metro Supply", 9999, "Waterproof TPU-coated fabric", &["commute", "waterproof", "roll-top", "laptop"], "A roll-top that laughs at downpours on the bike. Expands from 20 to 26 litres for the gym kit on Fridays."),
+            line("Trek 65 Expedition", "Fjellkraft", 26999, "Robic nylon, aluminium frame", &["trekking", "expedition", "65l", "multi-day"], "A 65-litre pack for week-long treks with an adjustable torso, load lifters and a lid that becomes a summit bag."),
+            line("Kids' Explorer Pack", "Wildroot", 3999, "Recycled polyester", &["kids", "school", "small"], "A 12-litre pack sized for children, with a chest strap, a name tag and a reflective patch for the walk to school."),
+            line("Fastpack 18 Vest", "Velox", 12999, "Stretch mesh", &["running", "vest", "trail", "hydration"], "A running vest with soft flasks up front and 18 litres behind: enough for a mountain day at a jog."),
+            line("Heritage Canvas Rucksack", "Ironbark", 13999, "Waxed canvas, leather straps", &["canvas", "heritage", "everyday"], "Waxed canvas and vegetable-tanned leather straps, built to patina. Holds a day's essentials and a paperback."),
+        ],
+    },
+    CategoryData {
+        slug: "headphones",
+        name: "Headphones",
+        description: "Over-ear, in-ear and sport headphones with honest sound.",
+        axis: "color",
+        variants: [("Black", 0), ("Silver", 0), ("Navy", 0), ("Cream", 5)],
+        lines: [
+            line("Quietwave 700 ANC", "Sonora", 29999, "Protein leather, aluminium", &["noise cancelling", "wireless", "over-ear", "travel"], "Adaptive noise cancelling that quiets engines and open offices, 30 hours of battery and a fold-flat design for travel."),
+            line("Pulse Buds Pro", "Sonora", 17999, "Matte polycarbonate", &["earbuds", "wireless", "anc", "in-ear"], "True wireless earbuds with noise cancelling, transparency mode and a case that charges wirelessly."),
+            line("Studio Monitor 50", "Reference Audio", 14999, "Steel headband, velour pads", &["studio", "wired", "monitor", "over-ear"], "Flat, detailed studio monitors with 50 mm drivers for mixing and critical listening. A detachable cable for the long haul."),
+            line("Sport Loop Wireless", "Velox", 8999, "Silicone ear hooks, IPX7", &["sport", "running", "waterproof", "earbuds"], "Ear hooks that stay put through intervals, IPX7 sweat and rain protection, and 10 hours of play."),
+            line("Kids' Safe Listen", "Wildroot", 3999, "Bendable plastic, foam pads", &["kids", "volume limited", "on-ear"], "Volume limited to 85 dB for young ears, bendy enough to survive a backpack, with a shareable audio jack."),
+            line("Open Ear Conduction", "Aerofoot", 12999, "Titanium frame", &["bone conduction", "running", "open-ear"], "Bone-conduction headphones that leave your ears open to traffic and conversation while you run or ride."),
+            line("Classic Hi-Fi 300", "Reference Audio", 24999, "Walnut cups, lambskin pads", &["hi-fi", "open-back", "audiophile", "wired"], "Open-back headphones with walnut cups and a wide, natural soundstage for evenings with records."),
+        ],
+    },
+    CategoryData {
+        slug: "coffee",
+        name: "Coffee",
+        description: "Fresh-roasted beans and ground coffee from named farms.",
+        axis: "size",
+        variants: [("Whole bean 250 g", 0), ("Whole bean 1 kg", 260), ("Ground 250 g", 0), ("Ground 1 kg", 260)],
+        lines: [
+            line("Ethiopia Yirgacheffe", "Ember Roasters", 1699, "Washed arabica, light roast", &["light roast", "single origin", "floral", "ethiopia"], "Jasmine, bergamot and lemon-drop sweetness from smallholders around Yirgacheffe. Sparkling as a pour-over."),
+            line("Colombia Huila", "Ember Roasters", 1499, "Washed arabica, medium roast", &["medium roast", "single origin", "caramel", "colombia"], "Caramel, red apple and milk chocolate. A forgiving, sweet cup for every brew method."),
+            line("House Espresso Blend", "Little Harbor Coffee", 1399, "Brazil and Guatemala, medium-dark", &["espresso", "blend", "chocolate"], "Built for espresso: dark chocolate and hazelnut with a syrupy body that stands up to milk."),
+            line("Sumatra Mandheling", "Little Harbor Coffee", 1599, "Wet-hulled arabica, dark roast", &["dark roast", "single origin", "earthy", "indonesia"], "Earthy, cedar and cocoa with a heavy body and low acidity. Classic in a French press."),
+            line("Kenya AA Nyeri", "Ember Roasters", 1999, "Washed arabica, light roast", &["light roast", "single origin", "fruity", "kenya"], "Blackcurrant, grapefruit and a juicy finish from the red soils of Nyeri. A bright, complex filter coffee."),
+            line("Swiss Water Decaf", "Little Harbor Coffee", 1599, "Decaffeinated arabica, medium roast", &["decaf", "medium roast", "caffeine free"], "Decaffeinated without chemicals by the Swiss Water process. Toffee and cocoa, with none of the late-night buzz."),
+            line("Cold Brew Coarse Blend", "Bluebird Beans", 1299, "Arabica blend, medium-dark", &["cold brew", "blend", "iced"], "A blend roasted for cold brew: smooth, chocolatey and low in bitterness after an overnight steep."),
+        ],
+    },
+    CategoryData {
+        slug: "kitchen",
+        name: "Kitchen",
+        description: "Cookware, knives and brewing gear for everyday cooks.",
+        axis: "color",
+        variants: [("Graphite", 0), ("Cream", 0), ("Sage green", 0), ("Red", 0)],
+        lines: [
+            line("Enamel Dutch Oven 5.5 qt", "Hearthware", 17999, "Enamelled cast iron", &["dutch oven", "cast iron", "braising", "bread"], "A 5.5-quart enamelled cast-iron pot for braises, stews and crusty loaves. Oven-safe to 500°F."),
+            line("Chef's Knife 8in", "Kuro Blades", 12999, "VG-10 steel, pakkawood handle", &["knife", "chef", "japanese steel"], "A Japanese-steel chef's knife with a 15° edge that glides through onions and herbs and holds its sharpness."),
+            line("Pour-Over Kettle", "Ember Roasters", 6999, "Stainless steel, gooseneck", &["kettle", "pour-over", "coffee", "gooseneck"], "A gooseneck kettle with a built-in thermometer for a slow, precise pour onto your coffee bed."),
+            line("Stand Mixer 5 qt", "Hearthware", 34999, "Die-cast metal, 500 W", &["mixer", "baking", "bread"], "A 500-watt stand mixer with a 5-quart bowl, dough hook, whisk and paddle. Kneads a double batch without straining."),
+            line("Nonstick Skillet 10in", "Panwise", 4999, "PFAS-free ceramic coating", &["skillet", "nonstick", "eggs", "pfas-free"], "A 10-inch ceramic nonstick skillet, free of PFAS, for eggs that slide and pancakes that flip."),
+            line("Bamboo Cutting Board Set", "Greenleaf Home", 3999, "Organic bamboo", &["cutting board", "bamboo", "set"], "Three organic bamboo boards with juice grooves, gentle on knife edges and easy to oil."),
+            line("French Press 1 L", "Bluebird Beans", 3499, "Borosilicate glass, steel frame", &["french press", "coffee", "glass"], "A one-litre French press with a double mesh filter for a full-bodied cup without the sludge."),
+        ],
+    },
+    CategoryData {
+        slug: "books",
+        name: "Books",
+        description: "Field guides, cookbooks and stories worth keeping.",
+        axis: "format",
+        variants: [("Paperback", 0), ("Hardcover", 60), ("Large print", 20), ("Signed hardcover", 120)],
+        lines: [
+            line("The Long Trail Home", "Meridian Press", 1699, "Literary fiction, 368 pages", &["fiction", "novel", "hiking", "bestseller"], "A widowed schoolteacher walks the Pacific Crest Trail with her late husband's journal. Quiet, funny and deeply moving."),
+            line("Salt, Smoke and Fire", "Hearth & Page", 2999, "Cookbook, 288 pages", &["cookbook", "grilling", "recipes"], "Live-fire cooking from a celebrated pitmaster: 110 recipes, from brisket to charred vegetables and smoked desserts."),
+            line("A Field Guide to Birdsong", "Meridian Press", 2499, "Nature guide, 240 pages", &["nature", "birds", "guide"], "Learn 150 common birds by ear, with spectrograms and memory tricks for every call and song."),
+            line("The Quiet Algorithm", "Northlight Books", 1899, "Techno-thriller, 412 pages", &["thriller", "fiction", "technology"], "A data scientist finds a pattern in city traffic that no one was meant to see. A fast, clever thriller."),
+            line("Coffee Obsession", "Hearth & Page", 2299, "Coffee handbook, 224 pages", &["coffee", "brewing", "handbook"], "Origins, roasting and 60 brewing recipes, explained by a champion barista. The home barista's reference."),
+            line("Little Fox Goes Camping", "Bramble Kids", 1299, "Picture book, 32 pages", &["kids", "picture book", "camping"], "Little Fox packs a tent, a torch and far too many snacks for her first night under the stars. Ages 3 to 6."),
+            line("Deep Work at Home", "Northlight Books", 1999, "Non-fiction, 256 pages", &["productivity", "remote work", "non-fiction"], "Practical habits for focused work in a home office: rituals, boundaries and a week-by-week plan."),
+        ],
+    },
+    CategoryData {
+        slug: "toys",
+        name: "Toys",
+        description: "Building sets, puzzles and games that last beyond the holidays.",
+        axis: "edition",
+        variants: [("Classic", 0), ("Deluxe", 40), ("Travel", -20), ("Gift box", 15)],
+        lines: [
+            line("Timber Blocks Castle Set", "Bramble Kids", 4999, "FSC beech wood, water-based paint", &["wooden", "blocks", "building", "ages 3+"], "Ninety beech blocks with towers, arches and a drawbridge. Sanded smooth and finished with non-toxic paint."),
+            line("Marble Run Engineer", "Cogwheel Toys", 5999, "Recycled plastic", &["marble run", "stem", "building", "ages 6+"], "A 120-piece marble run with spirals, lifts and a catapult. Teaches cause and effect one crash at a time."),
+            line("1000-Piece Mountain Puzzle", "Meridian Puzzles", 2499, "Recycled board, linen finish", &["puzzle", "1000 pieces", "adult"], "An alpine lake at dawn over a thousand snugly cut pieces, with a poster of the picture in the box."),
+            line("Robot Coding Kit", "Cogwheel Toys", 8999, "ABS plastic, rechargeable", &["coding", "robot", "stem", "ages 8+"], "Build a wheeled robot and program it with colour cards or a tablet app. Grows from screen-free play to real code."),
+            line("Plush Red Panda", "Bramble Kids", 2299, "Recycled polyester plush", &["plush", "soft toy", "ages 0+"], "A floppy, huggable red panda made from recycled bottles. Machine washable for the inevitable mishaps."),
+            line("Family Strategy Board Game", "Meridian Puzzles", 3999, "Cardboard, wooden tokens", &["board game", "family", "strategy", "ages 10+"], "Build trade routes across an island in 45 minutes. Easy to teach, with enough depth for the fiftieth game."),
+            line("Kids' Science Lab", "Cogwheel Toys", 3499, "Glassware-free lab kit", &["science", "experiments", "stem", "ages 8+"], "Twenty safe experiments, from crystal growing to volcanoes, with a lab notebook and goggles."),
+        ],
+    },
+    CategoryData {
+        slug: "skincare",
+        name: "Skincare",
+        description: "Gentle, fragrance-conscious skincare for every day.",
+        axis: "size",
+        variants: [("Travel 15 ml", -50), ("30 ml", 0), ("50 ml", 40), ("100 ml", 110)],
+        lines: [
+            line("Daily Mineral Sunscreen SPF 50", "Dewlab", 2499, "Zinc oxide, fragrance-free", &["sunscreen", "spf", "mineral", "fragrance-free"], "A sheer zinc sunscreen with no white cast and no fragrance. Broad-spectrum SPF 50 for daily wear."),
+            line("Hydrating Hyaluronic Serum", "Dewlab", 2999, "Hyaluronic acid, panthenol", &["serum", "hydrating", "hyaluronic"], "Three weights of hyaluronic acid pull moisture into the skin for a plump, dewy finish under moisturizer."),
+            line("Gentle Foaming Cleanser", "Pure Botanica", 1799, "Amino-acid surfactants, aloe", &["cleanser", "gentle", "sensitive skin"], "A low-pH foaming cleanser that removes sunscreen and the day without the tight, squeaky feeling."),
+            line("Barrier Repair Cream", "Pure Botanica", 3299, "Ceramides, oat extract", &["moisturizer", "ceramides", "dry skin"], "A rich cream with ceramides and colloidal oat that calms dry, winter-worn skin overnight."),
+            line("Vitamin C Brightening Drops", "Lumen Skin", 3899, "15% ascorbic acid", &["vitamin c", "brightening", "serum"], "Stable 15% vitamin C with ferulic acid to even tone and fade dark spots over eight weeks."),
+            line("Retinal Night Treatment", "Lumen Skin", 4499, "0.05% retinaldehyde", &["retinal", "night", "anti-aging"], "A gentle retinal that smooths texture and fine lines with less irritation than classic retinol."),
+            line("Lip Balm Trio", "Pure Botanica", 1299, "Beeswax, shea butter", &["lip balm", "shea", "gift"], "Three balms in vanilla, mint and unscented, with shea and beeswax for chapped winter lips."),
+        ],
+    },
+    CategoryData {
+        slug: "home-office",
+        name: "Home Office",
+        description: "Desks, chairs and gadgets for comfortable focus.",
+        axis: "color",
+        variants: [("Black", 0), ("White", 0), ("Oak", 10), ("Walnut", 15)],
+        lines: [
+            line("Standing Desk Pro 55in", "Workform", 49999, "Steel frame, laminate top", &["standing desk", "sit-stand", "ergonomic"], "A dual-motor sit-stand desk that glides from 25 to 50 inches with four memory presets and anti-collision stop."),
+            line("Ergo Mesh Chair", "Workform", 39999, "Breathable mesh, aluminium base", &["chair", "ergonomic", "lumbar"], "Adjustable lumbar support, 4D armrests and a breathable mesh back for long days at the desk."),
+            line("Mechanical Keyboard 75%", "Keyforge", 12999, "Aluminium case, hot-swap switches", &["keyboard", "mechanical", "wireless"], "A 75% wireless mechanical keyboard with hot-swappable switches and a gasket mount that sounds soft and deep."),
+            line("Monitor Light Bar", "Lumen Desk", 5999, "Aluminium, asymmetric optics", &["lighting", "monitor", "desk lamp"], "Lights the desk, not the screen: asymmetric optics remove glare, with adjustable warmth and brightness."),
+            line("Wool Felt Desk Mat", "Greenleaf Home", 4999, "Merino wool felt, cork base", &["desk mat", "wool", "felt"], "A large merino felt desk mat with a cork base that stays put and quiets the keyboard."),
+            line("USB-C Docking Station", "Keyforge", 14999, "Aluminium, 100 W passthrough", &["dock", "usb-c", "laptop", "dual monitor"], "One cable for two 4K monitors, Ethernet, SD cards and 100 W charging. Cleans up any laptop desk."),
+            line("Acoustic Desk Divider", "Workform", 8999, "Recycled PET felt", &["acoustic", "privacy", "panel"], "A clamp-on felt panel that softens echo and adds privacy in shared rooms and open offices."),
+        ],
+    },
+    CategoryData {
+        slug: "outdoor-gear",
+        name: "Outdoor Gear",
+        description: "Tents, sleeping bags and camp kit for nights outside.",
+        axis: "color",
+        variants: [("Olive", 0), ("Orange", 0), ("Grey", 0), ("Sand", 0)],
+        lines: [
+            line("Backcountry 2P Tent", "Northpeak", 34999, "20D silnylon, aluminium poles", &["tent", "backpacking", "2 person", "ultralight"], "A two-person backpacking tent under 1.3 kg with two doors, two vestibules and a quick-pitch fly."),
+            line("Down Sleeping Bag -5C", "Fjellkraft", 27999, "650-fill down, recycled shell", &["sleeping bag", "down", "3 season"], "A three-season mummy bag rated to -5 °C with a draft collar and a zip that does not snag."),
+            line("Insulated Sleeping Pad", "Wildroot", 12999, "Baffled TPU, R-value 4.2", &["sleeping pad", "insulated", "camping"], "A quiet, 7 cm insulated pad with an R-value of 4.2 for shoulder-season ground and a pump sack."),
+            line("Titanium Cook Set", "Emberlite", 7999, "Grade 1 titanium", &["cookware", "titanium", "ultralight", "camping"], "A 900 ml pot, lid and mug that nest around a gas canister. 180 grams of cooking for two."),
+            line("Headlamp 400", "Emberlite", 4999, "IPX4, USB-C rechargeable", &["headlamp", "light", "rechargeable"], "A 400-lumen headlamp with a red night mode and a lock so it never switches on in the pack."),
+            line("Trekking Poles Carbon", "Northpeak", 11999, "Carbon fibre, cork grips", &["trekking poles", "carbon", "hiking"], "Three-section carbon poles with cork grips and quick locks. 220 grams a pole and strong enough to lean on."),
+            line("Camp Chair Lite", "Wildroot", 8999, "Ripstop fabric, aluminium frame", &["camp chair", "folding", "camping"], "A packable chair that sets up in a minute and holds 145 kg, for campfires, festivals and beaches."),
+        ],
+    },
+    CategoryData {
+        slug: "fitness",
+        name: "Fitness",
+        description: "Weights, mats and trackers for training at home.",
+        axis: "color",
+        variants: [("Black", 0), ("Teal", 0), ("Lilac", 0), ("Grey", 0)],
+        lines: [
+            line("Adjustable Dumbbell 24 kg", "Ironbark", 29999, "Steel plates, nylon tray", &["dumbbell", "adjustable", "strength"], "Dial from 2.5 to 24 kg in seconds. Replaces fifteen pairs of dumbbells in one corner of the room."),
+            line("Cork Yoga Mat", "Greenleaf Home", 6999, "Natural cork, rubber base", &["yoga", "mat", "cork", "non-slip"], "A natural cork mat that grips better the more you sweat, over a 5 mm cushioning rubber base."),
+            line("Resistance Band Set", "Velox", 2999, "Latex-free TPE", &["resistance bands", "strength", "travel"], "Five latex-free bands from 5 to 40 kg with handles, a door anchor and a mesh travel bag."),
+            line("Smart Jump Rope", "Velox", 3999, "PVC cable, counter handles", &["jump rope", "cardio", "smart"], "Counts jumps and calories in the handle, syncs to your phone, and tangles far less than you do."),
+            line("Foam Roller Grid", "Aerofoot", 3499, "EVA foam over hollow core", &["foam roller", "recovery", "mobility"], "A firm, grid-textured roller for calves, quads and the upper back after a hard session."),
+            line("Kettlebell 16 kg", "Ironbark", 6999, "Cast iron, powder coat", &["kettlebell", "strength", "cast iron"], "A single-cast 16 kg kettlebell with a wide, textured handle for swings, cleans and goblet squats."),
+            line("Fitness Tracker Band", "Sonora", 9999, "Aluminium, silicone strap", &["tracker", "heart rate", "sleep", "wearable"], "Heart rate, sleep and workout tracking with a seven-day battery and an always-on display."),
+        ],
+    },
+];

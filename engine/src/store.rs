@@ -1,0 +1,88 @@
+//! The SurrealDB store: one connection for the process, versioned migrations, row helpers.
+//!
+//! `SURREAL_URL` picks the engine through `engine::any`: `surrealkv://path` (embedded, on disk),
+//! `mem://` (tests) or `ws://host:port` (a SurrealDB server or cluster).
+
+mod migrations;
+
+use crate::Result;
+use std::sync::Arc;
+use surrealdb::engine::any::Any;
+use surrealdb::Surreal;
+
+pub use migrations::{MigrationReport, MIGRATIONS};
+
+/// Namespace and database every instance uses, so any server instance sees the same data.
+const NAMESPACE: &str = "shop";
+const DATABASE: &str = "shop";
+
+/// A cheap-to-clone handle on the database.
+///
+/// The client sits behind an `Arc` because cloning a `Surreal` handle opens a new database
+/// session; one shared session is what we want.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Arc<Surreal<Any>>,
+}
+
+impl Store {
+    /// Connects to `url`, selects the shop's namespace and database, and applies pending
+    /// migrations. Embedded SurrealKV gets an explicit `sync=every` (fsync on every commit)
+    /// unless the URL already sets `sync`, so an acknowledged write survives a crash.
+    pub async fn connect(url: &str) -> Result<(Self, MigrationReport)> {
+        let url = with_durable_sync(url);
+        let db = surrealdb::engine::any::connect(url.as_str()).await?;
+        db.use_ns(NAMESPACE).use_db(DATABASE).await?;
+        let store = Self { db: Arc::new(db) };
+        let report = migrations::apply(&store).await?;
+        Ok((store, report))
+    }
+
+    /// A fresh in-memory store, migrated: the tests' database.
+    pub async fn in_memory() -> Result<Self> {
+        Ok(Self::connect("mem://").await?.0)
+    }
+
+    /// The client, for repositories in this crate.
+    pub(crate) fn db(&self) -> &Surreal<Any> {
+        &self.db
+    }
+
+    /// The raw client, for integration tests and operator tooling. Services go through the
+    /// repositories in this crate, never through this.
+    pub fn client(&self) -> &Surreal<Any> {
+        &self.db
+    }
+
+    /// True when the database answers a query (readiness).
+    pub async fn is_ready(&self) -> bool {
+        match self.db.query("RETURN true").await {
+            Ok(mut res) => matches!(res.take::<Option<bool>>(0), Ok(Some(true))),
+            Err(_) => false,
+        }
+    }
+}
+
+/// Adds `sync=every` to a SurrealKV URL that does not choose a sync mode itself.
+fn with_durable_sync(url: &str) -> String {
+    let is_surrealkv = url.starts_with("surrealkv://");
+    if !is_surrealkv || url.contains("sync=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sync=every")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_durable_sync;
+
+    #[test]
+    fn surrealkv_urls_get_fsync_on_every_commit_unless_they_choose() {
+        assert_eq!(with_durable_sync("surrealkv://data/shop.db"), "surrealkv://data/shop.db?sync=every");
+        assert_eq!(with_durable_sync("surrealkv://d?x=1"), "surrealkv://d?x=1&sync=every");
+        assert_eq!(with_durable_sync("surrealkv://d?sync=1s"), "surrealkv://d?sync=1s");
+        assert_eq!(with_durable_sync("mem://"), "mem://");
+        assert_eq!(with_durable_sync("ws://db:8000"), "ws://db:8000");
+    }
+}

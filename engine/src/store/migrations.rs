@@ -1,0 +1,75 @@
+//! Versioned schema migrations, applied in order at start-up, each once.
+//!
+//! Each migration and the row recording it commit in one transaction, so a crash mid-way leaves
+//! the version unrecorded and the migration is retried whole. Applying twice changes nothing.
+
+use super::Store;
+use crate::{Error, Result};
+use surrealdb::types::SurrealValue;
+
+/// One schema step.
+pub struct Migration {
+    /// Strictly increasing version.
+    pub version: u32,
+    /// Short name, recorded with the version.
+    pub name: &'static str,
+    /// SurrealQL to run.
+    pub sql: &'static str,
+}
+
+/// Every migration, in order. Append only: never edit one that has shipped.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "catalog_accounts_content",
+    sql: include_str!("migrations/0001_catalog_accounts_content.surql"),
+}];
+
+/// What a start-up did to the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Versions applied by this run (empty when the schema was current).
+    pub applied: Vec<u32>,
+    /// Version the schema is at now.
+    pub current: u32,
+}
+
+#[derive(SurrealValue)]
+struct AppliedRow {
+    version: i64,
+}
+
+pub(super) async fn apply(store: &Store) -> Result<MigrationReport> {
+    let db = store.db();
+    db.query(
+        "DEFINE TABLE IF NOT EXISTS schema_migration SCHEMAFULL;
+         DEFINE FIELD IF NOT EXISTS version ON schema_migration TYPE int;
+         DEFINE FIELD IF NOT EXISTS name ON schema_migration TYPE string;
+         DEFINE FIELD IF NOT EXISTS applied_at ON schema_migration TYPE datetime;
+         DEFINE INDEX IF NOT EXISTS schema_migration_version ON schema_migration FIELDS version UNIQUE;",
+    )
+    .await?
+    .check()?;
+    let mut res = db.query("SELECT version FROM schema_migration ORDER BY version").await?;
+    let done: Vec<AppliedRow> = res.take(0)?;
+    let done: Vec<u32> = done.into_iter().filter_map(|r| u32::try_from(r.version).ok()).collect();
+
+    let mut applied = Vec::new();
+    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        let sql = format!(
+            "BEGIN TRANSACTION;\n{}\nCREATE schema_migration SET version = $version, name = $name, applied_at = time::now();\nCOMMIT TRANSACTION;",
+            m.sql
+        );
+        let fail = |source| Error::Migration { version: m.version, name: m.name, source };
+        db.query(sql)
+            .bind(("version", i64::from(m.version)))
+            .bind(("name", m.name))
+            .await
+            .map_err(fail)?
+            .check()
+            .map_err(fail)?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+        applied.push(m.version);
+    }
+    let current = MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
+    Ok(MigrationReport { applied, current })
+}

@@ -1,0 +1,6 @@
+//! Engine integration tests against real embedded SurrealDB (`mem://` and on-disk SurrealKV).
+
+mod catalog;
+mod helpers;
+mod seed;
+mod store;
