@@ -1,1 +1,71 @@
-//! placeholder
+//! The Leptos app: the HTML shell, routes, pages and components per feature, and the server
+//! functions next to the UI that calls them. Compiled twice: with `ssr` into the server and with
+//! `hydrate` into the WASM bundle (never both).
+
+pub mod catalog;
+pub mod error;
+pub mod layout;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use catalog::{CategoryPage, HomePage, ProductPage, SearchPage};
+use layout::{ChatLauncher, Footer, Header, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The shop's name, shown in the header and page titles.
+pub const SHOP_NAME: &str = "Waypoint Market";
+
+/// The full HTML document the server renders around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The shop: layout around the routed pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let categories = Resource::new(|| (), |_| catalog::list_categories());
+    // Effects run only in the browser: this flips once the WASM bundle has hydrated the page,
+    // which the end-to-end tests wait for before they click.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shop.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="description" content="Running shoes, jackets, coffee, books and more, with a shopping assistant that knows the shop."/>
+        <Title text=SHOP_NAME/>
+        <Router>
+            <div class="app" data-hydrated=move || hydrated.get().to_string()>
+                <Header categories/>
+                <main class="main" id="main">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("") view=HomePage/>
+                        <Route path=path!("/category/:slug") view=CategoryPage/>
+                        <Route path=path!("/product/:slug") view=ProductPage/>
+                        <Route path=path!("/search") view=SearchPage/>
+                    </Routes>
+                </main>
+                <Footer/>
+                <ChatLauncher/>
+            </div>
+        </Router>
+    }
+}

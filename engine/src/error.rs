@@ -46,3 +46,15 @@ impl Error {
         Self::Invalid { field, message: message.into() }
     }
 }
+
+/// `err: cause: cause ...` on one line.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}

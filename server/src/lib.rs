@@ -1,1 +1,98 @@
-//! placeholder
+//! The HTTP server: [`build_router`] assembles the `/v1` API, health checks, product pictures
+//! and the Leptos app; [`Application`] binds it and runs it until shutdown.
+
+pub mod api;
+pub mod bootstrap;
+pub mod config;
+pub mod health;
+pub mod middleware;
+pub mod pictures;
+pub mod telemetry;
+
+use anyhow::Context;
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use engine::Services;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos site settings (for SSR and static files).
+    pub leptos_options: LeptosOptions,
+    /// The engine.
+    pub services: Services,
+}
+
+/// The whole router: API, health, pictures, server functions and pages.
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let services = state.services.clone();
+    let options = state.leptos_options.clone();
+    let router = Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/images/products/{file}", get(pictures::product_picture))
+        .nest("/v1", api::routes())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(services.clone()),
+            move || app::shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .with_state(state);
+    middleware::apply(router)
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    services: Services,
+}
+
+impl Application {
+    /// Connects and migrates the database, seeds it when empty (if allowed), and binds the
+    /// address in `leptos_options.site_addr` (port 0 picks a free port).
+    pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let services = bootstrap::services(config).await?;
+        let addr = leptos_options.site_addr;
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+        let router = build_router(AppState { leptos_options, services: services.clone() });
+        Ok(Self { listener, router, services })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The engine this application serves (tests use it to arrange data).
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish (each is bounded
+    /// by the request timeout) and releases the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Self { listener, router, services } = self;
+        tracing::info!(addr = %listener.local_addr()?, "serving");
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
+        // Dropping the last handle closes the datastore; SurrealKV fsyncs every commit, so
+        // nothing acknowledged is lost even if the process is killed right after.
+        drop(services);
+        tracing::info!("stopped");
+        Ok(())
+    }
+}

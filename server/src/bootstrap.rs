@@ -1,0 +1,76 @@
+//! Start-up: connect and migrate the store, seed an empty catalog, announce generated passwords.
+
+use crate::Config;
+use anyhow::Context;
+use engine::seed::{AccountSpec, SeedOptions, SeedReport};
+use engine::store::Store;
+use engine::Services;
+use secrecy::ExposeSecret;
+
+/// The seed's accounts as configured.
+pub fn seed_options(config: &Config) -> SeedOptions {
+    SeedOptions {
+        admin: AccountSpec {
+            email: config.admin_email.clone(),
+            name: "Shop Admin".into(),
+            password: config.admin_password.clone(),
+        },
+        demo: AccountSpec {
+            email: config.demo_email.clone(),
+            name: "Demo Shopper".into(),
+            password: config.demo_password.clone(),
+        },
+    }
+}
+
+/// Connects to `SURREAL_URL`, applies migrations and, when the catalog is empty and
+/// `AUTO_SEED` allows, seeds it.
+pub async fn services(config: &Config) -> anyhow::Result<Services> {
+    let (store, report) = Store::connect(&config.surreal_url)
+        .await
+        .with_context(|| format!("opening the database at SURREAL_URL={}", redact_url(&config.surreal_url)))?;
+    tracing::info!(schema_version = report.current, applied = ?report.applied, "database ready");
+    if config.auto_seed && engine::seed::is_empty(&store).await? {
+        tracing::info!("empty catalog: seeding (set AUTO_SEED=false to skip)");
+        let report = engine::seed::run(&store, &seed_options(config)).await.context("seeding the database")?;
+        announce(&report);
+    }
+    Ok(Services::new(store))
+}
+
+/// Seeds whatever is missing (the `seed` command).
+pub async fn seed(config: &Config) -> anyhow::Result<SeedReport> {
+    let (store, _) = Store::connect(&config.surreal_url).await.context("opening the database")?;
+    let report = engine::seed::run(&store, &seed_options(config)).await.context("seeding the database")?;
+    announce(&report);
+    Ok(report)
+}
+
+/// Prints generated passwords once, to the terminal only: they never go to the log.
+fn announce(report: &SeedReport) {
+    tracing::info!(added = report.products_added, total = report.products_total, "catalog seeded");
+    for cred in &report.generated {
+        println!(
+            "\n  Created account {} with password: {}\n  (shown once; set ADMIN_PASSWORD / DEMO_PASSWORD to choose your own)\n",
+            cred.email,
+            cred.password.expose_secret()
+        );
+    }
+}
+
+/// A database URL without credentials, for messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn credentials_in_a_database_url_are_hidden() {
+        assert_eq!(super::redact_url("ws://root:secret@db:8000"), "ws://***@db:8000");
+        assert_eq!(super::redact_url("surrealkv://data/shop.db"), "surrealkv://data/shop.db");
+    }
+}

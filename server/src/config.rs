@@ -1,0 +1,210 @@
+//! One typed configuration, read once at start-up from the environment (and an optional `.env`).
+//! A bad value stops the start with one line naming the variable and what it expects.
+
+use secrecy::SecretString;
+use std::path::PathBuf;
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    Human,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `SURREAL_URL`: `surrealkv://path` (embedded, default `surrealkv://data/shop.db`), `mem://`, or `ws://host:port`.
+    pub surreal_url: String,
+    /// `AUTO_SEED` (default `true`): seed the catalog when the database is empty at start. Turn off in production.
+    pub auto_seed: bool,
+    /// `LOG_LEVEL` (default `info`): a tracing filter such as `info` or `server=debug,info`.
+    pub log_level: String,
+    /// `LOG_FORMAT` (default `human`): `human` or `json`.
+    pub log_format: LogFormat,
+    /// `JWT_PRIVATE_KEY_PATH` (default `keys/jwt_private.pem`): RS256 signing key.
+    pub jwt_private_key_path: PathBuf,
+    /// `JWT_PUBLIC_KEY_PATH` (default `keys/jwt_public.pem`): RS256 verification key.
+    pub jwt_public_key_path: PathBuf,
+    /// `JWT_ALGORITHM` (default and only accepted value `RS256`).
+    pub jwt_algorithm: String,
+    /// `JWT_EXPIRATION_MINUTES` (default 15, 1..=1440): access-token lifetime.
+    pub jwt_expiration_minutes: u32,
+    /// `JWT_REFRESH_EXPIRY_DAYS` (default 7, 1..=365): refresh-token lifetime.
+    pub jwt_refresh_expiry_days: u32,
+    /// `OPENAI_API_KEY`: enables the LLM assistant brain when set.
+    pub openai_api_key: Option<SecretString>,
+    /// `OPENAI_BASE_URL`: an OpenAI-compatible endpoint (llama.cpp, vLLM, Ollama ...).
+    pub openai_base_url: Option<String>,
+    /// `RATE_LIMIT_PER_MINUTE` (default 120, 0 turns it off): requests per client address per minute on `/v1`.
+    pub rate_limit_per_minute: u32,
+    /// `ADMIN_EMAIL` (default `admin@waypoint.test`): the seeded admin account.
+    pub admin_email: String,
+    /// `ADMIN_PASSWORD`: its password; generated and printed once when unset.
+    pub admin_password: Option<SecretString>,
+    /// `DEMO_EMAIL` (default `demo@waypoint.test`): the seeded demo shopper.
+    pub demo_email: String,
+    /// `DEMO_PASSWORD`: its password; generated and printed once when unset.
+    pub demo_password: Option<SecretString>,
+    /// `LEPTOS_CONFIG` (default `Leptos.toml`): the Leptos site settings file.
+    pub leptos_config: PathBuf,
+}
+
+/// A variable that could not be used, and what it should look like. Never echoes secrets.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: expected {expected}, got `{got}`")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub var: &'static str,
+    /// What it must be.
+    pub expected: &'static str,
+    /// What it was (only for non-secret variables).
+    pub got: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let string = |name: &str, default: &str| var(name).unwrap_or_else(|| default.to_string());
+        let number = |name: &'static str, default: u32, range: std::ops::RangeInclusive<u32>, expected: &'static str| {
+            match var(name) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or(ConfigError { var: name, expected, got: raw }),
+            }
+        };
+        let secret = |name: &str| var(name).map(SecretString::from);
+
+        let surreal_url = string("SURREAL_URL", "surrealkv://data/shop.db");
+        let known = ["mem://", "surrealkv://", "ws://", "wss://", "http://", "https://"];
+        if !known.iter().any(|scheme| surreal_url.starts_with(scheme)) {
+            return Err(ConfigError {
+                var: "SURREAL_URL",
+                expected: "a URL starting with surrealkv://, mem://, ws:// or wss://",
+                got: surreal_url,
+            });
+        }
+        let auto_seed = match var("AUTO_SEED").map(|v| v.to_ascii_lowercase()) {
+            None => true,
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
+            Some(got) => return Err(ConfigError { var: "AUTO_SEED", expected: "true or false", got }),
+        };
+        let log_level = string("LOG_LEVEL", "info");
+        if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
+            return Err(ConfigError {
+                var: "LOG_LEVEL",
+                expected: "a level (error, warn, info, debug, trace) or a filter like `server=debug,info`",
+                got: log_level,
+            });
+        }
+        let log_format = match string("LOG_FORMAT", "human").to_ascii_lowercase().as_str() {
+            "human" | "text" | "pretty" => LogFormat::Human,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(ConfigError { var: "LOG_FORMAT", expected: "human or json", got: other.into() })
+            }
+        };
+        let jwt_algorithm = string("JWT_ALGORITHM", "RS256");
+        if jwt_algorithm != "RS256" {
+            return Err(ConfigError {
+                var: "JWT_ALGORITHM",
+                expected: "RS256 (the only algorithm the shop signs with)",
+                got: jwt_algorithm,
+            });
+        }
+        let email = |name: &'static str, default: &str| {
+            let value = string(name, default).to_lowercase();
+            let ok = value.len() <= 254 && value.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'));
+            if ok {
+                Ok(value)
+            } else {
+                Err(ConfigError { var: name, expected: "an email address", got: value })
+            }
+        };
+        let password = |name: &'static str| match secret(name) {
+            Some(p) if p_len(&p) < 8 => {
+                Err(ConfigError { var: name, expected: "at least 8 characters", got: "(hidden)".into() })
+            }
+            other => Ok(other),
+        };
+        Ok(Self {
+            surreal_url,
+            auto_seed,
+            log_level,
+            log_format,
+            jwt_private_key_path: string("JWT_PRIVATE_KEY_PATH", "keys/jwt_private.pem").into(),
+            jwt_public_key_path: string("JWT_PUBLIC_KEY_PATH", "keys/jwt_public.pem").into(),
+            jwt_algorithm,
+            jwt_expiration_minutes: number("JWT_EXPIRATION_MINUTES", 15, 1..=1440, "whole minutes from 1 to 1440")?,
+            jwt_refresh_expiry_days: number("JWT_REFRESH_EXPIRY_DAYS", 7, 1..=365, "whole days from 1 to 365")?,
+            openai_api_key: secret("OPENAI_API_KEY"),
+            openai_base_url: var("OPENAI_BASE_URL"),
+            rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 120, 0..=1_000_000, "a whole number (0 turns it off)")?,
+            admin_email: email("ADMIN_EMAIL", "admin@waypoint.test")?,
+            admin_password: password("ADMIN_PASSWORD")?,
+            demo_email: email("DEMO_EMAIL", "demo@waypoint.test")?,
+            demo_password: password("DEMO_PASSWORD")?,
+            leptos_config: string("LEPTOS_CONFIG", "Leptos.toml").into(),
+        })
+    }
+}
+
+fn p_len(secret: &SecretString) -> usize {
+    use secrecy::ExposeSecret;
+    secret.expose_secret().chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_give_an_embedded_durable_shop() {
+        let config = with(&[]).unwrap();
+        assert_eq!(config.surreal_url, "surrealkv://data/shop.db");
+        assert!(config.auto_seed);
+        assert_eq!((config.jwt_expiration_minutes, config.jwt_refresh_expiry_days), (15, 7));
+        assert_eq!(config.log_format, LogFormat::Human);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable_and_what_it_expects() {
+        let err = with(&[("JWT_EXPIRATION_MINUTES", "soon")]).unwrap_err();
+        assert_eq!(err.to_string(), "JWT_EXPIRATION_MINUTES: expected whole minutes from 1 to 1440, got `soon`");
+        assert_eq!(with(&[("LOG_LEVEL", "[[[")]).unwrap_err().var, "LOG_LEVEL");
+        assert_eq!(with(&[("SURREAL_URL", "mongodb://x")]).unwrap_err().var, "SURREAL_URL");
+        assert_eq!(with(&[("JWT_ALGORITHM", "HS256")]).unwrap_err().var, "JWT_ALGORITHM");
+        assert_eq!(with(&[("AUTO_SEED", "maybe")]).unwrap_err().var, "AUTO_SEED");
+        assert_eq!(with(&[("RATE_LIMIT_PER_MINUTE", "-1")]).unwrap_err().var, "RATE_LIMIT_PER_MINUTE");
+    }
+
+    #[test]
+    fn a_short_password_is_refused_without_echoing_it() {
+        let err = with(&[("ADMIN_PASSWORD", "hunter2")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+        assert_eq!(err.var, "ADMIN_PASSWORD");
+    }
+
+    #[test]
+    fn emails_are_lower_cased() {
+        assert_eq!(with(&[("ADMIN_EMAIL", "Boss@Example.COM")]).unwrap().admin_email, "boss@example.com");
+    }
+}

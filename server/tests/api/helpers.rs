@@ -1,0 +1,49 @@
+//! `spawn_app()`: the whole application on port 0 over `mem://`, and a client for it.
+
+use leptos::prelude::LeptosOptions;
+use reqwest::{Client, Response};
+use server::{Application, Config};
+use std::collections::HashMap;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub services: engine::Services,
+}
+
+/// The Leptos settings from the workspace's Leptos.toml, on a free port.
+pub fn leptos_options() -> LeptosOptions {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml");
+    let mut options = leptos::prelude::get_configuration(Some(path)).unwrap().leptos_options;
+    options.site_addr = "127.0.0.1:0".parse().unwrap();
+    options
+}
+
+pub fn test_config() -> Config {
+    let vars: HashMap<&str, &str> = HashMap::from([
+        ("SURREAL_URL", "mem://"),
+        ("ADMIN_PASSWORD", "admin-password-for-tests"),
+        ("DEMO_PASSWORD", "demo-password-for-tests"),
+    ]);
+    Config::from_lookup(|name| vars.get(name).map(|v| v.to_string())).unwrap()
+}
+
+pub async fn spawn_app() -> TestApp {
+    let app = Application::build(&test_config(), leptos_options()).await.unwrap();
+    let address = format!("http://{}", app.local_addr().unwrap());
+    let services = app.services().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp { address, client: Client::new(), services }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap())
+    }
+}

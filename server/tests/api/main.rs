@@ -1,0 +1,10 @@
+//! Server integration tests: the real router over a fresh in-memory SurrealDB, reached over
+//! HTTP on a free port.
+
+mod catalog;
+mod errors;
+mod health;
+mod helpers;
+mod leptos_config;
+mod openapi;
+mod pages;
