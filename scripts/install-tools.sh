@@ -37,11 +37,11 @@ if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
 fi
 
 if [ "${SKIP_TEST_TOOLS:-0}" != "1" ]; then
-  if [ ! -x /usr/bin/chromium ]; then
-    log "installing Debian's chromium for the browser tests"
+  if [ ! -x /usr/bin/chromium ] || ! command -v curl > /dev/null; then
+    log "installing Debian's chromium (and curl) for the browser tests"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium curl
   fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     log "installing the Playwright test runner (no browser download)"

@@ -32,7 +32,7 @@ SERVER_LOG=$(mktemp)
 SURREAL_URL=mem:// AUTO_SEED=true LOG_LEVEL=warn \
   ADMIN_PASSWORD=e2e-admin-password DEMO_PASSWORD=e2e-demo-password \
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_ENV=DEV \
-  target/debug/server > "$SERVER_LOG" 2>&1 &
+  "${CARGO_TARGET_DIR:-target}/debug/server" > "$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 120); do

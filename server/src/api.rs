@@ -5,7 +5,7 @@ mod error;
 mod openapi;
 mod params;
 
-pub use error::{ApiError, ErrorBody};
+pub use error::{ApiError, ErrorBody, ErrorDetail};
 
 use crate::AppState;
 use axum::routing::get;

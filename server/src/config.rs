@@ -38,7 +38,8 @@ pub struct Config {
     pub openai_api_key: Option<SecretString>,
     /// `OPENAI_BASE_URL`: an OpenAI-compatible endpoint (llama.cpp, vLLM, Ollama ...).
     pub openai_base_url: Option<String>,
-    /// `RATE_LIMIT_PER_MINUTE` (default 120, 0 turns it off): requests per client address per minute on `/v1`.
+    /// `RATE_LIMIT_PER_MINUTE` (default 120, 0 turns it off): requests per client address per minute on `/v1`
+    /// (a burst of that many, then one every 60 s / limit).
     pub rate_limit_per_minute: u32,
     /// `ADMIN_EMAIL` (default `admin@waypoint.test`): the seeded admin account.
     pub admin_email: String,

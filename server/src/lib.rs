@@ -7,6 +7,7 @@ pub mod config;
 pub mod health;
 pub mod middleware;
 pub mod pictures;
+pub mod rate_limit;
 pub mod telemetry;
 
 use anyhow::Context;
@@ -32,7 +33,7 @@ pub struct AppState {
 }
 
 /// The whole router: API, health, pictures, server functions and pages.
-pub fn build_router(state: AppState) -> Router {
+pub fn build_router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(app::App);
     let services = state.services.clone();
     let options = state.leptos_options.clone();
@@ -40,7 +41,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/images/products/{file}", get(pictures::product_picture))
-        .nest("/v1", api::routes())
+        .nest("/v1", with_rate_limit(api::routes(), config.rate_limit_per_minute))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -50,6 +51,13 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .with_state(state);
     middleware::apply(router)
+}
+
+fn with_rate_limit(routes: Router<AppState>, per_minute: u32) -> Router<AppState> {
+    match rate_limit::layer(per_minute) {
+        Some(layer) => routes.layer(layer),
+        None => routes,
+    }
 }
 
 /// A bound, ready-to-run server.
@@ -66,7 +74,7 @@ impl Application {
         let services = bootstrap::services(config).await?;
         let addr = leptos_options.site_addr;
         let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
-        let router = build_router(AppState { leptos_options, services: services.clone() });
+        let router = build_router(AppState { leptos_options, services: services.clone() }, config);
         Ok(Self { listener, router, services })
     }
 

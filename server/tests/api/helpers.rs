@@ -19,17 +19,25 @@ pub fn leptos_options() -> LeptosOptions {
     options
 }
 
-pub fn test_config() -> Config {
-    let vars: HashMap<&str, &str> = HashMap::from([
+/// Test settings: an in-memory database, known passwords, and `extra` on top.
+pub fn test_config(extra: &[(&str, &str)]) -> Config {
+    let mut vars: HashMap<&str, &str> = HashMap::from([
         ("SURREAL_URL", "mem://"),
         ("ADMIN_PASSWORD", "admin-password-for-tests"),
         ("DEMO_PASSWORD", "demo-password-for-tests"),
+        // Tests make many requests from one address; the limit has its own test.
+        ("RATE_LIMIT_PER_MINUTE", "0"),
     ]);
+    vars.extend(extra.iter().copied());
     Config::from_lookup(|name| vars.get(name).map(|v| v.to_string())).unwrap()
 }
 
 pub async fn spawn_app() -> TestApp {
-    let app = Application::build(&test_config(), leptos_options()).await.unwrap();
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let app = Application::build(&test_config(extra), leptos_options()).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
     let services = app.services().clone();
     tokio::spawn(app.run_until(std::future::pending()));

@@ -8,3 +8,4 @@ mod helpers;
 mod leptos_config;
 mod openapi;
 mod pages;
+mod process;
