@@ -22,9 +22,7 @@ pub fn request_id() -> String {
 
 /// Sets the HTTP status of the page being rendered (e.g. 404 for the not-found page).
 pub fn set_status(code: u16) {
-    if let (Some(res), Ok(status)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
-    {
+    if let (Some(res), Ok(status)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code)) {
         res.set_status(status);
     }
 }

@@ -65,8 +65,7 @@ impl Catalog {
         if query.category.is_some() {
             filters.push("category = $category");
         }
-        let filter =
-            if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
+        let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
         let (score, order) = if text.is_some() {
             (", search::score(1) AS score", "score DESC, rating DESC, slug")
         } else {

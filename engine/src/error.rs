@@ -20,7 +20,7 @@ pub enum Error {
     },
     /// The database failed or returned something the row types do not match.
     #[error("database error")]
-    Database(#[from] surrealdb::Error),
+    Database(#[source] Box<surrealdb::Error>),
     /// A migration could not be applied; the server must not start on a half-built schema.
     #[error("migration {version} ({name}) failed")]
     Migration {
@@ -30,7 +30,7 @@ pub enum Error {
         name: &'static str,
         /// The database's error.
         #[source]
-        source: surrealdb::Error,
+        source: Box<surrealdb::Error>,
     },
     /// Password hashing failed (bad parameters or a poisoned worker).
     #[error("password hashing failed: {0}")]
@@ -38,6 +38,13 @@ pub enum Error {
     /// A blocking task was cancelled or panicked.
     #[error("background task failed")]
     Join(#[from] tokio::task::JoinError),
+}
+
+// Boxed: surrealdb's error is large and would make every engine `Result` as large.
+impl From<surrealdb::Error> for Error {
+    fn from(err: surrealdb::Error) -> Self {
+        Self::Database(Box::new(err))
+    }
 }
 
 impl Error {

@@ -75,16 +75,17 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let var = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let string = |name: &str, default: &str| var(name).unwrap_or_else(|| default.to_string());
-        let number = |name: &'static str, default: u32, range: std::ops::RangeInclusive<u32>, expected: &'static str| {
-            match var(name) {
+        let number =
+            |name: &'static str, default: u32, range: std::ops::RangeInclusive<u32>, expected: &'static str| match var(
+                name,
+            ) {
                 None => Ok(default),
-                Some(raw) => raw
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or(ConfigError { var: name, expected, got: raw }),
-            }
-        };
+                Some(raw) => raw.parse::<u32>().ok().filter(|n| range.contains(n)).ok_or(ConfigError {
+                    var: name,
+                    expected,
+                    got: raw,
+                }),
+            };
         let secret = |name: &str| var(name).map(SecretString::from);
 
         let surreal_url = string("SURREAL_URL", "surrealkv://data/shop.db");
@@ -113,9 +114,7 @@ impl Config {
         let log_format = match string("LOG_FORMAT", "human").to_ascii_lowercase().as_str() {
             "human" | "text" | "pretty" => LogFormat::Human,
             "json" => LogFormat::Json,
-            other => {
-                return Err(ConfigError { var: "LOG_FORMAT", expected: "human or json", got: other.into() })
-            }
+            other => return Err(ConfigError { var: "LOG_FORMAT", expected: "human or json", got: other.into() }),
         };
         let jwt_algorithm = string("JWT_ALGORITHM", "RS256");
         if jwt_algorithm != "RS256" {
@@ -152,7 +151,12 @@ impl Config {
             jwt_refresh_expiry_days: number("JWT_REFRESH_EXPIRY_DAYS", 7, 1..=365, "whole days from 1 to 365")?,
             openai_api_key: secret("OPENAI_API_KEY"),
             openai_base_url: var("OPENAI_BASE_URL"),
-            rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 120, 0..=1_000_000, "a whole number (0 turns it off)")?,
+            rate_limit_per_minute: number(
+                "RATE_LIMIT_PER_MINUTE",
+                120,
+                0..=1_000_000,
+                "a whole number (0 turns it off)",
+            )?,
             admin_email: email("ADMIN_EMAIL", "admin@waypoint.test")?,
             admin_password: password("ADMIN_PASSWORD")?,
             demo_email: email("DEMO_EMAIL", "demo@waypoint.test")?,

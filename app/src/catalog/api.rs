@@ -24,9 +24,8 @@ pub async fn list_products(
     page: Option<u32>,
 ) -> Result<ProductPage, AppError> {
     let invalid = |field: &str, message: String| AppError::Invalid { field: field.into(), message };
-    let category = category
-        .map(|c| model::CategorySlug::parse(&c).map_err(|e| invalid("category", e.to_string())))
-        .transpose()?;
+    let category =
+        category.map(|c| model::CategorySlug::parse(&c).map_err(|e| invalid("category", e.to_string()))).transpose()?;
     let page = model::PageRequest::parse(page, None).map_err(|e| invalid(e.field(), e.to_string()))?;
     let query = engine::catalog::ProductQuery { text: q, category, page };
     Ok(crate::ssr::services()?.catalog.list(&query).await?)

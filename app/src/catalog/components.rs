@@ -34,8 +34,7 @@ pub fn ProductCard(product: Product) -> impl IntoView {
 #[component]
 pub fn ProductGrid(products: Vec<Product>) -> impl IntoView {
     if products.is_empty() {
-        return view! { <p class="empty">"No products match. Try fewer words or another category."</p> }
-            .into_any();
+        return view! { <p class="empty">"No products match. Try fewer words or another category."</p> }.into_any();
     }
     view! {
         <div class="product-grid">

@@ -34,9 +34,8 @@ pub(super) struct ProductRow {
 impl ProductRow {
     pub(super) fn into_model(self) -> Result<Product> {
         // Rows passed the schema's asserts; a failure here means the schema and code disagree.
-        let corrupt = |what: &str| {
-            Error::invalid("product", format!("stored product {} has an invalid {what}", self.id))
-        };
+        let corrupt =
+            |what: &str| Error::invalid("product", format!("stored product {} has an invalid {what}", self.id));
         let currency = Currency::parse(&self.currency).map_err(|_| corrupt("currency"))?;
         let category = CategorySlug::parse(&self.category).map_err(|_| corrupt("category"))?;
         let image_url = format!("/images/products/{}.svg", self.slug);
@@ -46,11 +45,7 @@ impl ProductRow {
             review_count: u32::try_from(self.review_count).map_err(|_| corrupt("review count"))?,
             // Ratings are stored with one decimal; f32 holds that exactly enough for display.
             rating: self.rating as f32,
-            attributes: self
-                .attributes
-                .into_iter()
-                .map(|a| Attribute { name: a.name, value: a.value })
-                .collect(),
+            attributes: self.attributes.into_iter().map(|a| Attribute { name: a.name, value: a.value }).collect(),
             id: ProductId(self.id),
             category,
             image_url,

@@ -116,7 +116,10 @@ pub(super) fn discounts(now_unix: i64) -> Vec<DiscountSeed> {
             min_subtotal: 15000,
             ..base("SAVE20", "$20 off orders of $150 or more", "fixed")
         },
-        DiscountSeed { min_subtotal: 3500, ..base("FREESHIP", "Free standard shipping on orders of $35 or more", "free_shipping") },
+        DiscountSeed {
+            min_subtotal: 3500,
+            ..base("FREESHIP", "Free standard shipping on orders of $35 or more", "free_shipping")
+        },
         DiscountSeed {
             percent_off: Some(15),
             category: Some("coffee".into()),

@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn ids_and_slugs_are_unique_and_url_safe() {
         let products = products();
-        let ids: HashSet<_> = products.iter().map(|p| p.id.clone()).collect();
+        let ids: HashSet<String> = products.iter().map(|p| format!("{:?}", p.id)).collect();
         let slugs: HashSet<_> = products.iter().map(|p| p.slug.clone()).collect();
         assert_eq!(ids.len(), products.len());
         assert_eq!(slugs.len(), products.len());

@@ -59,7 +59,7 @@ pub(super) async fn apply(store: &Store) -> Result<MigrationReport> {
             "BEGIN TRANSACTION;\n{}\nCREATE schema_migration SET version = $version, name = $name, applied_at = time::now();\nCOMMIT TRANSACTION;",
             m.sql
         );
-        let fail = |source| Error::Migration { version: m.version, name: m.name, source };
+        let fail = |source| Error::Migration { version: m.version, name: m.name, source: Box::new(source) };
         db.query(sql)
             .bind(("version", i64::from(m.version)))
             .bind(("name", m.name))

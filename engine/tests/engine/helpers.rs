@@ -24,11 +24,7 @@ pub async fn seeded() -> Services {
 
 /// Rows in `table` matching `filter` (a SurrealQL condition, `true` for all).
 pub async fn count(store: &Store, table: &str, filter: &str) -> u64 {
-    let mut res = store
-        .client()
-        .query(format!("RETURN count(SELECT id FROM {table} WHERE {filter})"))
-        .await
-        .unwrap();
+    let mut res = store.client().query(format!("RETURN count(SELECT id FROM {table} WHERE {filter})")).await.unwrap();
     let n: Option<i64> = res.take(0).unwrap();
     n.unwrap_or(0) as u64
 }
