@@ -75,17 +75,9 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let var = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let string = |name: &str, default: &str| var(name).unwrap_or_else(|| default.to_string());
-        let number =
-            |name: &'static str, default: u32, range: std::ops::RangeInclusive<u32>, expected: &'static str| match var(
-                name,
-            ) {
-                None => Ok(default),
-                Some(raw) => raw.parse::<u32>().ok().filter(|n| range.contains(n)).ok_or(ConfigError {
-                    var: name,
-                    expected,
-                    got: raw,
-                }),
-            };
+        let number = |name: &'static str, default: u32, range: Range, expected: &'static str| {
+            bounded_number(name, var(name), default, range, expected)
+        };
         let secret = |name: &str| var(name).map(SecretString::from);
 
         let surreal_url = string("SURREAL_URL", "surrealkv://data/shop.db");
@@ -163,6 +155,24 @@ impl Config {
             demo_password: password("DEMO_PASSWORD")?,
             leptos_config: string("LEPTOS_CONFIG", "Leptos.toml").into(),
         })
+    }
+}
+
+type Range = std::ops::RangeInclusive<u32>;
+
+/// `raw` as a number in `range`, `default` when unset.
+fn bounded_number(
+    name: &'static str,
+    raw: Option<String>,
+    default: u32,
+    range: Range,
+    expected: &'static str,
+) -> Result<u32, ConfigError> {
+    match raw {
+        None => Ok(default),
+        Some(raw) => {
+            raw.parse::<u32>().ok().filter(|n| range.contains(n)).ok_or(ConfigError { var: name, expected, got: raw })
+        }
     }
 }
 
