@@ -18,6 +18,18 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// Credentials or token not accepted. One message for every cause, so it leaks nothing.
+    #[error("invalid credentials or token")]
+    Unauthorized,
+    /// The caller is signed in but may not do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// The request clashes with existing data (e.g. a registered email).
+    #[error("{0}")]
+    Conflict(&'static str),
+    /// Token keys could not be read, written or used.
+    #[error("token keys: {0}")]
+    Keys(String),
     /// The database failed or returned something the row types do not match.
     #[error("database error")]
     Database(#[source] Box<surrealdb::Error>),

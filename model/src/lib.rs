@@ -4,9 +4,11 @@
 //! surrealdb, so the browser bundle stays small and the wire format is defined in one place.
 
 pub mod catalog;
+pub mod identity;
 pub mod money;
 pub mod paging;
 
 pub use catalog::{Attribute, Category, CategorySlug, Product, ProductId, ProductPage};
+pub use identity::{Email, EmailError, Role, User};
 pub use money::{Currency, Money, MoneyError};
 pub use paging::{PageRequest, PagingError};

@@ -2,9 +2,10 @@
 
 use crate::Config;
 use anyhow::Context;
+use engine::identity::JwtKeys;
 use engine::seed::{AccountSpec, SeedOptions, SeedReport};
 use engine::store::Store;
-use engine::Services;
+use engine::{IdentitySettings, Services};
 use secrecy::ExposeSecret;
 
 /// The seed's accounts as configured.
@@ -35,7 +36,17 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         let report = engine::seed::run(&store, &seed_options(config)).await.context("seeding the database")?;
         announce(&report);
     }
-    Ok(Services::new(store))
+    let (keys, generated) = JwtKeys::load_or_generate(&config.jwt_private_key_path, &config.jwt_public_key_path)
+        .context("loading the token keys (JWT_PRIVATE_KEY_PATH, JWT_PUBLIC_KEY_PATH)")?;
+    if generated {
+        tracing::info!(kid = %keys.kid, "no token keys found: generated a new RS256 pair");
+    }
+    let identity = IdentitySettings {
+        keys,
+        access_minutes: config.jwt_expiration_minutes,
+        refresh_days: config.jwt_refresh_expiry_days,
+    };
+    Ok(Services::new(store, identity))
 }
 
 /// Seeds whatever is missing (the `seed` command).

@@ -2,6 +2,7 @@
 //! and the Leptos app; [`Application`] binds it and runs it until shutdown.
 
 pub mod api;
+pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod health;
@@ -50,7 +51,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .with_state(state);
-    middleware::apply(router)
+    middleware::apply(router.layer(axum::middleware::from_fn(auth::reject_cross_site_writes)))
 }
 
 fn with_rate_limit(routes: Router<AppState>, per_minute: u32) -> Router<AppState> {

@@ -1,6 +1,7 @@
 //! The seed's two accounts: one admin and one demo shopper, created once.
 
-use crate::identity::{password, Role};
+use crate::identity::password::Hasher;
+use crate::identity::Role;
 use crate::store::Store;
 use crate::Result;
 use rand::distributions::{Alphanumeric, DistString};
@@ -52,7 +53,7 @@ pub(super) async fn ensure(store: &Store, spec: &AccountSpec, role: Role) -> Res
         Some(p) => (p.clone(), false),
         None => (SecretString::from(Alphanumeric.sample_string(&mut rand::thread_rng(), 20)), true),
     };
-    let hash = password::hash(secret.clone()).await?;
+    let hash = Hasher::new().hash(secret.clone()).await?;
     let user = NewUser {
         email: email.clone(),
         name: spec.name.clone(),

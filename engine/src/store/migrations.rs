@@ -18,11 +18,14 @@ pub struct Migration {
 }
 
 /// Every migration, in order. Append only: never edit one that has shipped.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "catalog_accounts_content",
-    sql: include_str!("migrations/0001_catalog_accounts_content.surql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "catalog_accounts_content",
+        sql: include_str!("migrations/0001_catalog_accounts_content.surql"),
+    },
+    Migration { version: 2, name: "refresh_tokens", sql: include_str!("migrations/0002_refresh_tokens.surql") },
+];
 
 /// What a start-up did to the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]

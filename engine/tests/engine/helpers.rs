@@ -19,7 +19,7 @@ pub fn seed_options() -> SeedOptions {
 pub async fn seeded() -> Services {
     let store = Store::in_memory().await.unwrap();
     engine::seed::run(&store, &seed_options()).await.unwrap();
-    Services::new(store)
+    Services::new(store, engine::IdentitySettings::ephemeral().unwrap())
 }
 
 /// Rows in `table` matching `filter` (a SurrealQL condition, `true` for all).

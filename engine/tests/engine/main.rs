@@ -4,5 +4,6 @@
 
 mod catalog;
 mod helpers;
+mod identity;
 mod seed;
 mod store;

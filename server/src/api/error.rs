@@ -51,6 +51,44 @@ impl ApiError {
         Self { status: StatusCode::NOT_FOUND, code: "not_found", message: format!("{what} not found"), field: None }
     }
 
+    fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
+        Self { status, code, message: message.into(), field: None }
+    }
+
+    /// 401 `unauthenticated`: this needs a signed-in user.
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in to do this.")
+    }
+
+    /// 401 `invalid_token`: a token was sent but is not valid (expired, forged, revoked).
+    pub fn bad_token() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "invalid_token", "The token is invalid or expired; sign in again.")
+    }
+
+    /// 401 `invalid_credentials`: the same answer for an unknown email and a wrong password.
+    pub fn bad_credentials() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "Wrong email or password.")
+    }
+
+    /// 403 `forbidden`.
+    pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "You are not allowed to do this.")
+    }
+
+    /// 403 `cross_site_request`: a cookie-authenticated write from another site.
+    pub fn cross_site() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "Cross-site requests with the shop's cookies are refused.",
+        )
+    }
+
+    /// 400 `malformed_request`: the body is not the JSON this endpoint takes.
+    pub fn malformed(message: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "malformed_request", message)
+    }
+
     /// 500 `internal`, after logging `err` with its cause chain (inside the request's span,
     /// which carries the request id).
     pub fn internal(err: &dyn std::error::Error) -> Self {
@@ -69,6 +107,9 @@ impl From<engine::Error> for ApiError {
         match err {
             engine::Error::NotFound(what) => Self::not_found(what),
             engine::Error::Invalid { field, message } => Self::invalid(field, message),
+            engine::Error::Unauthorized => Self::bad_token(),
+            engine::Error::Forbidden => Self::forbidden(),
+            engine::Error::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", message),
             other => Self::internal(&other),
         }
     }

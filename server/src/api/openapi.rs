@@ -7,9 +7,13 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Waypoint Market API", version = "1", description = "The shop's versioned HTTP API, shared by every channel."),
-    paths(super::catalog::list_categories, super::catalog::list_products, crate::health::health, crate::health::ready),
+    paths(
+        super::catalog::list_categories, super::catalog::list_products,
+        super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,
+        crate::health::health, crate::health::ready
+    ),
     components(schemas(super::ErrorBody, crate::health::Health)),
-    tags((name = "catalog", description = "Products and categories"), (name = "operations", description = "Liveness and readiness"))
+    tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "operations", description = "Liveness and readiness"))
 )]
 pub struct ApiDoc;
 

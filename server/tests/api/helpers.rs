@@ -4,6 +4,7 @@ use leptos::prelude::LeptosOptions;
 use reqwest::{Client, Response};
 use server::{Application, Config};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 pub struct TestApp {
     pub address: String,
@@ -19,10 +20,24 @@ pub fn leptos_options() -> LeptosOptions {
     options
 }
 
+/// One RS256 key pair per test process, generated on first use.
+fn key_paths() -> &'static (String, String) {
+    static KEYS: OnceLock<(String, String)> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("waypoint-test-keys-{}", std::process::id()));
+        let (private, public) = (dir.join("private.pem"), dir.join("public.pem"));
+        engine::identity::JwtKeys::load_or_generate(&private, &public).unwrap();
+        (private.display().to_string(), public.display().to_string())
+    })
+}
+
 /// Test settings: an in-memory database, known passwords, and `extra` on top.
 pub fn test_config(extra: &[(&str, &str)]) -> Config {
+    let (private, public) = key_paths();
     let mut vars: HashMap<&str, &str> = HashMap::from([
         ("SURREAL_URL", "mem://"),
+        ("JWT_PRIVATE_KEY_PATH", private.as_str()),
+        ("JWT_PUBLIC_KEY_PATH", public.as_str()),
         ("ADMIN_PASSWORD", "admin-password-for-tests"),
         ("DEMO_PASSWORD", "demo-password-for-tests"),
         // Tests make many requests from one address; the limit has its own test.

@@ -3,6 +3,7 @@
 // Test crates: a panic is how a test reports failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
 mod catalog;
 mod errors;
 mod health;

@@ -83,3 +83,31 @@ async fn a_bad_setting_stops_the_start_with_one_line_naming_the_variable() {
     assert_eq!(stderr.trim(), "error: JWT_EXPIRATION_MINUTES: expected whole minutes from 1 to 1440, got `soon`");
     assert!(!stderr.contains("panicked"));
 }
+
+#[tokio::test]
+async fn json_logs_are_one_object_per_line_and_carry_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = server(dir.path(), port).env("SURREAL_URL", "mem://").env("LOG_FORMAT", "json").spawn().unwrap();
+    wait_ready(port, &mut child).await;
+    let client = reqwest::Client::new();
+    let res = client
+        .get(format!("http://127.0.0.1:{port}/v1/categories"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let out = terminate(child);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().any(|l| l.to_string().contains("trace-me-42")),
+        "the request's log line names its id:\n{stdout}"
+    );
+}

@@ -1,0 +1,171 @@
+//! Refresh tokens: opaque random values stored only as SHA-256 hashes, single use, rotated on
+//! every refresh within a family (one family per login). Presenting a token that was already
+//! rotated is treated as theft: the whole family is revoked.
+
+use crate::store::Store;
+use crate::{Error, Result};
+use base64::Engine as _;
+use secrecy::{ExposeSecret, SecretString};
+use surrealdb::types::SurrealValue;
+
+/// Issues, rotates and revokes refresh tokens.
+#[derive(Clone)]
+pub struct RefreshTokens {
+    store: Store,
+    ttl_days: u32,
+}
+
+/// A successful rotation.
+#[derive(Debug)]
+pub struct Rotated {
+    /// Whose login this is.
+    pub user_id: String,
+    /// The family the new token joins.
+    pub family: String,
+    /// The new refresh token.
+    pub token: SecretString,
+}
+
+#[derive(SurrealValue)]
+struct TokenRow {
+    family: String,
+    user_id: String,
+}
+
+#[derive(SurrealValue)]
+struct StateRow {
+    family: String,
+    used: bool,
+}
+
+impl RefreshTokens {
+    /// Tokens valid for `ttl_days`.
+    pub fn new(store: Store, ttl_days: u32) -> Self {
+        Self { store, ttl_days }
+    }
+
+    /// Days a refresh token lives.
+    pub fn ttl_days(&self) -> u32 {
+        self.ttl_days
+    }
+
+    /// A first token for `user_id`, in `family` or (for a new login) a new family.
+    pub async fn start(&self, user_id: &str, family: Option<String>) -> Result<SecretString> {
+        let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let (token, hash) = new_token();
+        self.store
+            .db()
+            .query(
+                "CREATE type::record('refresh_token', $hash) SET family = $family, user_id = $user,
+                 expires_at = time::now() + <duration> $ttl",
+            )
+            .bind(("hash", hash))
+            .bind(("family", family))
+            .bind(("user", user_id.to_string()))
+            .bind(("ttl", format!("{}d", self.ttl_days)))
+            .await?
+            .check()?;
+        Ok(token)
+    }
+
+    /// Spends `token` and returns a new one in its family. An unknown, expired or revoked token
+    /// is 401; an already-spent one is 401 and revokes its family. Of two concurrent uses of
+    /// one token, exactly one succeeds.
+    pub async fn rotate(&self, token: &SecretString) -> Result<Rotated> {
+        let hash = hash_of(token);
+        let (new, new_hash) = new_token();
+        // One transaction: mark the old token used (only if it is live and unused) and create
+        // its successor. A concurrent rotation of the same token conflicts and fails whole.
+        let outcome = self
+            .store
+            .db()
+            .query(
+                "BEGIN TRANSACTION;
+                 LET $old = (UPDATE type::record('refresh_token', $hash) SET used_at = time::now()
+                     WHERE used_at = NONE AND revoked_at = NONE AND expires_at > time::now()
+                     RETURN BEFORE)[0];
+                 IF $old != NONE {
+                     CREATE type::record('refresh_token', $new_hash) SET family = $old.family,
+                         user_id = $old.user_id, expires_at = time::now() + <duration> $ttl;
+                 };
+                 SELECT family, user_id FROM $old;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("hash", hash.clone()))
+            .bind(("new_hash", new_hash))
+            .bind(("ttl", format!("{}d", self.ttl_days)))
+            .await
+            .and_then(|r| r.check());
+        let rotated = match outcome {
+            Ok(mut res) => {
+                // The SELECT is the statement before COMMIT.
+                let select = res.num_statements().saturating_sub(2);
+                let rows: Vec<TokenRow> = res.take(select)?;
+                rows.into_iter().next()
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "refresh rotation did not commit");
+                None
+            }
+        };
+        match rotated {
+            Some(row) => Ok(Rotated { user_id: row.user_id, family: row.family, token: new }),
+            None => {
+                self.revoke_if_reused(&hash).await?;
+                Err(Error::Unauthorized)
+            }
+        }
+    }
+
+    /// Revokes the family of `token` (logout). An unknown token is fine: the result is the same.
+    pub async fn revoke_family_of(&self, token: &SecretString) -> Result<()> {
+        if let Some(state) = self.state(&hash_of(token)).await? {
+            self.revoke_family(&state.family).await?;
+        }
+        Ok(())
+    }
+
+    /// Revokes every token of a family.
+    pub async fn revoke_family(&self, family: &str) -> Result<()> {
+        self.store
+            .db()
+            .query("UPDATE refresh_token SET revoked_at = time::now() WHERE family = $family AND revoked_at = NONE")
+            .bind(("family", family.to_string()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    async fn revoke_if_reused(&self, hash: &str) -> Result<()> {
+        if let Some(state) = self.state(hash).await? {
+            if state.used {
+                tracing::warn!(family = %state.family, "refresh token reuse: revoking its family");
+                self.revoke_family(&state.family).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn state(&self, hash: &str) -> Result<Option<StateRow>> {
+        let mut res = self
+            .store
+            .db()
+            .query("SELECT family, used_at != NONE AS used FROM type::record('refresh_token', $hash)")
+            .bind(("hash", hash.to_string()))
+            .await?;
+        Ok(res.take(0)?)
+    }
+}
+
+/// 32 random bytes, base64url: the token and its hash.
+fn new_token() -> (SecretString, String) {
+    let mut bytes = [0u8; 32];
+    rand::Rng::fill(&mut rand::rngs::OsRng, &mut bytes);
+    let token = SecretString::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let hash = hash_of(&token);
+    (token, hash)
+}
+
+fn hash_of(token: &SecretString) -> String {
+    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.expose_secret().as_bytes()))
+}

@@ -1,0 +1,163 @@
+//! `/v1/auth`: register, login, refresh, logout and me. Browsers also get the tokens as cookies.
+
+use super::json::ApiJson;
+use super::{ApiError, ErrorBody};
+use crate::auth::{self, AuthUser};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::Json;
+use engine::identity::IssuedTokens;
+use model::{Email, User};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `POST /v1/auth/register` body.
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// Login email (case and surrounding spaces are ignored).
+    email: String,
+    /// 8 to 128 characters.
+    #[schema(value_type = String, format = Password)]
+    password: SecretString,
+    /// Display name, 1 to 100 characters.
+    name: String,
+}
+
+/// `POST /v1/auth/login` body.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// Login email.
+    email: String,
+    /// Password.
+    #[schema(value_type = String, format = Password)]
+    password: SecretString,
+}
+
+/// `POST /v1/auth/refresh` and `/logout` body; browsers may send the cookie instead.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct RefreshRequest {
+    /// The refresh token from the last login or refresh.
+    #[schema(value_type = Option<String>)]
+    refresh_token: Option<SecretString>,
+}
+
+/// A signed-in session's tokens.
+#[derive(Serialize, ToSchema)]
+pub struct AuthResponse {
+    /// The account.
+    user: User,
+    /// RS256 JWT for `Authorization: Bearer`.
+    access_token: String,
+    /// Single-use refresh token.
+    refresh_token: String,
+    /// Always `Bearer`.
+    token_type: &'static str,
+    /// Seconds until the access token expires.
+    expires_in: u64,
+}
+
+/// `GET /v1/auth/me` answer.
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    /// The signed-in account.
+    user: User,
+}
+
+/// Creates a customer account and signs it in.
+#[utoipa::path(post, path = "/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = AuthResponse), (status = 409, description = "Email taken", body = ErrorBody),
+              (status = 422, description = "A field is invalid", body = ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
+    let issued = state.services.identity.register(email, body.password, &body.name).await?;
+    Ok(signed_in(StatusCode::CREATED, &headers, &state, issued))
+}
+
+/// Signs in with email and password.
+#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = AuthResponse), (status = 401, description = "Wrong email or password", body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let issued = state.services.identity.login(&body.email, body.password).await.map_err(|e| match e {
+        engine::Error::Unauthorized => ApiError::bad_credentials(),
+        other => other.into(),
+    })?;
+    Ok(signed_in(StatusCode::OK, &headers, &state, issued))
+}
+
+/// Trades a refresh token (body or cookie) for a new pair; the old one is spent.
+#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = AuthResponse), (status = 401, description = "Unknown, spent, expired or revoked", body = ErrorBody)))]
+pub async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    let token = refresh_token(&headers, &body)?.ok_or_else(ApiError::unauthenticated)?;
+    let issued = state.services.identity.refresh(&token).await?;
+    Ok(signed_in(StatusCode::OK, &headers, &state, issued))
+}
+
+/// Ends this login on every device that shares it (revokes the token family) and clears cookies.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out")))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    if let Some(token) = refresh_token(&headers, &body)? {
+        state.services.identity.logout(&token).await?;
+    }
+    let [a, r] = auth::logout_cookies(auth::is_https(&headers));
+    // AppendHeaders: two Set-Cookie headers, not one overwriting the other.
+    Ok((StatusCode::NO_CONTENT, AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r)])).into_response())
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/v1/auth/me", tag = "auth",
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<MeResponse>, ApiError> {
+    let user = state.services.identity.accounts.by_id(&user.claims.sub).await.map_err(|e| match e {
+        // A token for a deleted account is no longer a valid token.
+        engine::Error::NotFound(_) => ApiError::bad_token(),
+        other => other.into(),
+    })?;
+    Ok(Json(MeResponse { user }))
+}
+
+/// The refresh token from an optional JSON body, else from the browser's cookie.
+fn refresh_token(headers: &HeaderMap, body: &[u8]) -> Result<Option<SecretString>, ApiError> {
+    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let parsed: RefreshRequest = serde_json::from_slice(body)
+            .map_err(|_| ApiError::invalid("refresh_token", "send {\"refresh_token\": \"...\"} or no body"))?;
+        parsed.refresh_token.filter(|t| !t.expose_secret().is_empty())
+    };
+    Ok(from_body.or_else(|| auth::cookie(headers, auth::REFRESH_COOKIE).map(SecretString::from)))
+}
+
+fn signed_in(status: StatusCode, headers: &HeaderMap, state: &AppState, issued: IssuedTokens) -> Response {
+    let refresh_secs = u64::from(state.services.identity.refresh.ttl_days()) * 24 * 3600;
+    let [a, r] = auth::login_cookies(
+        &issued.access_token,
+        issued.expires_in,
+        issued.refresh_token.expose_secret(),
+        refresh_secs,
+        auth::is_https(headers),
+    );
+    let body = AuthResponse {
+        user: issued.user,
+        access_token: issued.access_token,
+        refresh_token: issued.refresh_token.expose_secret().to_string(),
+        token_type: "Bearer",
+        expires_in: issued.expires_in,
+    };
+    let headers =
+        AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::CACHE_CONTROL, "no-store".into())]);
+    (status, headers, Json(body)).into_response()
+}

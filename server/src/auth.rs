@@ -1,0 +1,181 @@
+//! Who is calling: extractors for "authenticated user", "maybe a user" and "admin", the token
+//! cookies a browser carries, and the cross-site guard for cookie-authenticated writes.
+
+use crate::api::ApiError;
+use crate::AppState;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use engine::identity::AccessClaims;
+use model::Role;
+
+/// Cookie holding the access token (whole site, sent with page loads and server functions).
+pub const ACCESS_COOKIE: &str = "access_token";
+/// Cookie holding the refresh token (only sent to `/v1/auth`).
+pub const REFRESH_COOKIE: &str = "refresh_token";
+/// Path the refresh cookie is scoped to.
+pub const REFRESH_PATH: &str = "/v1/auth";
+
+/// A request with a valid access token.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    /// The token's claims; `sub` is the user id.
+    pub claims: AccessClaims,
+}
+
+/// A request that may or may not carry a token. A token that is present but invalid is a 401,
+/// never a silent downgrade to guest.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+/// A request from an admin.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+/// The bearer token, or else the access cookie.
+fn presented_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+        if scheme.eq_ignore_ascii_case("bearer") {
+            return Some(token.trim().to_string());
+        }
+    }
+    cookie(headers, ACCESS_COOKIE)
+}
+
+/// The value of cookie `name`, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = presented_token(&parts.headers) else { return Ok(MaybeUser(None)) };
+        let claims = state.services.identity.tokens.validate(&token).map_err(|_| ApiError::bad_token())?;
+        Ok(MaybeUser(Some(AuthUser { claims })))
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        MaybeUser::from_request_parts(parts, state).await?.0.ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.claims.role == Role::Admin {
+            Ok(AdminUser(user))
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+/// Refuses state-changing requests that carry the shop's cookies but come from another site.
+///
+/// Browsers attach cookies to cross-site form posts; SameSite=Lax stops most, and this closes
+/// the rest (including Leptos server functions, which have no CSRF token of their own). A
+/// request with an `Authorization` header is not cookie-authenticated and passes.
+pub async fn reject_cross_site_writes(request: Request, next: Next) -> Response {
+    let method = request.method();
+    let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let headers = request.headers();
+    let uses_cookies = cookie(headers, ACCESS_COOKIE).is_some() || cookie(headers, REFRESH_COOKIE).is_some();
+    if writes && uses_cookies && !headers.contains_key(header::AUTHORIZATION) && !same_origin(headers) {
+        return ApiError::cross_site().into_response();
+    }
+    next.run(request).await
+}
+
+/// True when `Origin` (or, lacking it, `Referer`) names the host the request was sent to.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let authority = source.split_once("://").map(|(_, rest)| rest.split('/').next().unwrap_or("")).unwrap_or("");
+    !authority.is_empty() && authority.eq_ignore_ascii_case(host)
+}
+
+/// `Set-Cookie` values for a signed-in browser. `Secure` when the request came over https.
+pub fn login_cookies(access: &str, access_secs: u64, refresh: &str, refresh_secs: u64, secure: bool) -> [String; 2] {
+    let flags = if secure { "; Secure" } else { "" };
+    [
+        format!("{ACCESS_COOKIE}={access}; HttpOnly; SameSite=Lax; Path=/; Max-Age={access_secs}{flags}"),
+        format!(
+            "{REFRESH_COOKIE}={refresh}; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age={refresh_secs}{flags}"
+        ),
+    ]
+}
+
+/// `Set-Cookie` values that delete both cookies.
+pub fn logout_cookies(secure: bool) -> [String; 2] {
+    let flags = if secure { "; Secure" } else { "" };
+    [
+        format!("{ACCESS_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{flags}"),
+        format!("{REFRESH_COOKIE}=; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age=0{flags}"),
+    ]
+}
+
+/// True when the client reached us over https (directly or through a proxy that says so).
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn the_bearer_header_wins_over_the_cookie() {
+        let h = headers(&[("authorization", "Bearer abc"), ("cookie", "access_token=xyz")]);
+        assert_eq!(presented_token(&h).as_deref(), Some("abc"));
+        assert_eq!(presented_token(&headers(&[("cookie", "a=1; access_token=xyz")])).as_deref(), Some("xyz"));
+        assert_eq!(presented_token(&headers(&[])), None);
+    }
+
+    #[test]
+    fn same_origin_compares_the_origin_authority_with_the_host() {
+        assert!(same_origin(&headers(&[("host", "shop.test:8000"), ("origin", "http://shop.test:8000")])));
+        assert!(!same_origin(&headers(&[("host", "shop.test"), ("origin", "https://evil.test")])));
+        assert!(!same_origin(&headers(&[("host", "shop.test")])), "no origin, no referer: refused");
+        assert!(same_origin(&headers(&[("host", "shop.test"), ("referer", "https://shop.test/account")])));
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_the_refresh_cookie_is_path_scoped() {
+        let [access, refresh] = login_cookies("a", 900, "r", 604800, true);
+        assert!(access.contains("HttpOnly") && access.contains("SameSite=Lax") && access.contains("Secure"));
+        assert!(refresh.contains("Path=/v1/auth") && refresh.contains("Max-Age=604800"));
+        assert!(!login_cookies("a", 1, "r", 1, false)[0].contains("Secure"));
+    }
+}
