@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod keys;
+pub(crate) mod opaque;
 pub mod password;
 pub mod refresh;
 pub mod tokens;

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod error;
 pub mod identity;
 pub mod seed;
+pub mod sessions;
 pub mod store;
 
 pub use error::{Error, Result};
@@ -24,6 +25,8 @@ pub struct Services {
     pub catalog: Catalog,
     /// Accounts and tokens.
     pub identity: Identity,
+    /// Guest and user sessions.
+    pub sessions: sessions::Sessions,
 }
 
 /// Token lifetimes and keys for [`Services::new`].
@@ -51,6 +54,7 @@ impl Services {
         Self {
             catalog: Catalog::new(store.clone()),
             identity: Identity::new(store.clone(), issuer, identity.refresh_days),
+            sessions: sessions::Sessions::new(store.clone()),
             store,
         }
     }

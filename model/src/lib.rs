@@ -7,8 +7,10 @@ pub mod catalog;
 pub mod identity;
 pub mod money;
 pub mod paging;
+pub mod session;
 
 pub use catalog::{Attribute, Category, CategorySlug, Product, ProductId, ProductPage};
 pub use identity::{Email, EmailError, Role, User};
 pub use money::{Currency, Money, MoneyError};
 pub use paging::{PageRequest, PagingError};
+pub use session::{Channel, SessionInfo};

@@ -6,6 +6,7 @@ mod error;
 mod json;
 mod openapi;
 mod params;
+mod sessions;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 
@@ -23,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/sessions", post(sessions::start).get(sessions::list).delete(sessions::end_others))
+        .route("/sessions/{id}/restore", post(sessions::restore))
+        .route("/sessions/{id}", axum::routing::delete(sessions::end))
         .route("/openapi.json", get(openapi::document))
         // API clients get JSON for an unknown endpoint, not the shop's HTML 404 page.
         .fallback(|| async { ApiError::not_found("endpoint") })

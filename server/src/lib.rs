@@ -9,6 +9,7 @@ pub mod health;
 pub mod middleware;
 pub mod pictures;
 pub mod rate_limit;
+pub mod session;
 pub mod telemetry;
 
 use anyhow::Context;
@@ -50,6 +51,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             move || app::shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::ensure_browser_session))
         .with_state(state);
     middleware::apply(router.layer(axum::middleware::from_fn(auth::reject_cross_site_writes)))
 }

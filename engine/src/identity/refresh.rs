@@ -2,10 +2,10 @@
 //! every refresh within a family (one family per login). Presenting a token that was already
 //! rotated is treated as theft: the whole family is revoked.
 
+use crate::identity::opaque::{hash_of, new_token};
 use crate::store::Store;
 use crate::{Error, Result};
-use base64::Engine as _;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use surrealdb::types::SurrealValue;
 
 /// Issues, rotates and revokes refresh tokens.
@@ -155,17 +155,4 @@ impl RefreshTokens {
             .await?;
         Ok(res.take(0)?)
     }
-}
-
-/// 32 random bytes, base64url: the token and its hash.
-fn new_token() -> (SecretString, String) {
-    let mut bytes = [0u8; 32];
-    rand::Rng::fill(&mut rand::rngs::OsRng, &mut bytes);
-    let token = SecretString::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
-    let hash = hash_of(&token);
-    (token, hash)
-}
-
-fn hash_of(token: &SecretString) -> String {
-    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.expose_secret().as_bytes()))
 }

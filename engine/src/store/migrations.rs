@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0001_catalog_accounts_content.surql"),
     },
     Migration { version: 2, name: "refresh_tokens", sql: include_str!("migrations/0002_refresh_tokens.surql") },
+    Migration { version: 3, name: "sessions", sql: include_str!("migrations/0003_sessions.surql") },
 ];
 
 /// What a start-up did to the schema.

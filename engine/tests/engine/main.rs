@@ -6,4 +6,5 @@ mod catalog;
 mod helpers;
 mod identity;
 mod seed;
+mod sessions;
 mod store;

@@ -3,6 +3,7 @@
 use super::json::ApiJson;
 use super::{ApiError, ErrorBody};
 use crate::auth::{self, AuthUser};
+use crate::session;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -10,7 +11,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use engine::identity::IssuedTokens;
-use model::{Email, User};
+use model::{Channel, Email, SessionInfo, User};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -58,6 +59,23 @@ pub struct AuthResponse {
     token_type: &'static str,
     /// Seconds until the access token expires.
     expires_in: u64,
+    /// The session this sign-in continues (absent on refresh).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<SessionOutcome>,
+}
+
+/// What signing in did to the caller's session.
+#[derive(Serialize, ToSchema)]
+pub struct SessionOutcome {
+    /// The session this client continues in.
+    session: SessionInfo,
+    /// Set when a new session was started for this client: send it as `X-Session-Token`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_token: Option<String>,
+    /// True when the guest session the client came with was promoted into the account now.
+    promoted: bool,
+    /// Per kind of data (cart, conversation ...), how many items the promotion merged.
+    merged: std::collections::BTreeMap<String, u64>,
 }
 
 /// `GET /v1/auth/me` answer.
@@ -78,7 +96,8 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
     let issued = state.services.identity.register(email, body.password, &body.name).await?;
-    Ok(signed_in(StatusCode::CREATED, &headers, &state, issued))
+    let session = attach_session(&state, &headers, &issued.user.id).await?;
+    Ok(signed_in(StatusCode::CREATED, &headers, &state, issued, Some(session)))
 }
 
 /// Signs in with email and password.
@@ -93,7 +112,8 @@ pub async fn login(
         engine::Error::Unauthorized => ApiError::bad_credentials(),
         other => other.into(),
     })?;
-    Ok(signed_in(StatusCode::OK, &headers, &state, issued))
+    let session = attach_session(&state, &headers, &issued.user.id).await?;
+    Ok(signed_in(StatusCode::OK, &headers, &state, issued, Some(session)))
 }
 
 /// Trades a refresh token (body or cookie) for a new pair; the old one is spent.
@@ -102,7 +122,7 @@ pub async fn login(
 pub async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let token = refresh_token(&headers, &body)?.ok_or_else(ApiError::unauthenticated)?;
     let issued = state.services.identity.refresh(&token).await?;
-    Ok(signed_in(StatusCode::OK, &headers, &state, issued))
+    Ok(signed_in(StatusCode::OK, &headers, &state, issued, None))
 }
 
 /// Ends this login on every device that shares it (revokes the token family) and clears cookies.
@@ -141,7 +161,47 @@ fn refresh_token(headers: &HeaderMap, body: &[u8]) -> Result<Option<SecretString
     Ok(from_body.or_else(|| auth::cookie(headers, auth::REFRESH_COOKIE).map(SecretString::from)))
 }
 
-fn signed_in(status: StatusCode, headers: &HeaderMap, state: &AppState, issued: IssuedTokens) -> Response {
+/// Promotes the guest session the client came with into the account, keeps a session that is
+/// already the user's, or starts a new one for this client.
+async fn attach_session(state: &AppState, headers: &HeaderMap, user_id: &str) -> Result<SessionOutcome, ApiError> {
+    let sessions = &state.services.sessions;
+    if let Some(token) = session::presented(headers) {
+        if let Some(current) = sessions.resolve(&token).await? {
+            if current.user_id.is_none() {
+                if let Some(promotion) = sessions.promote(&token, user_id).await? {
+                    let session = sessions.owned(user_id, &promotion.session_id).await?;
+                    let merged = promotion.merged.into_iter().collect();
+                    return Ok(SessionOutcome { session, session_token: None, promoted: promotion.promoted, merged });
+                }
+            } else if current.user_id.as_deref() == Some(user_id) {
+                return Ok(SessionOutcome {
+                    session: current.info,
+                    session_token: None,
+                    promoted: false,
+                    merged: Default::default(),
+                });
+            }
+        }
+    }
+    // A browser sends Origin on these posts; anything else is an API client unless it says.
+    let default = if headers.contains_key(header::ORIGIN) { Channel::Web } else { Channel::Api };
+    let (started, token) =
+        sessions.start(session::channel(headers, default), &session::device(headers), Some(user_id)).await?;
+    Ok(SessionOutcome {
+        session: started.info,
+        session_token: Some(token.expose_secret().to_string()),
+        promoted: false,
+        merged: Default::default(),
+    })
+}
+
+fn signed_in(
+    status: StatusCode,
+    headers: &HeaderMap,
+    state: &AppState,
+    issued: IssuedTokens,
+    session: Option<SessionOutcome>,
+) -> Response {
     let refresh_secs = u64::from(state.services.identity.refresh.ttl_days()) * 24 * 3600;
     let [a, r] = auth::login_cookies(
         &issued.access_token,
@@ -150,14 +210,20 @@ fn signed_in(status: StatusCode, headers: &HeaderMap, state: &AppState, issued: 
         refresh_secs,
         auth::is_https(headers),
     );
+    let session_cookie = session
+        .as_ref()
+        .and_then(|s| s.session_token.as_ref())
+        .map(|t| session::session_cookie(&SecretString::from(t.clone()), auth::is_https(headers)));
     let body = AuthResponse {
         user: issued.user,
         access_token: issued.access_token,
         refresh_token: issued.refresh_token.expose_secret().to_string(),
         token_type: "Bearer",
         expires_in: issued.expires_in,
+        session,
     };
-    let headers =
-        AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::CACHE_CONTROL, "no-store".into())]);
-    (status, headers, Json(body)).into_response()
+    // AppendHeaders: several Set-Cookie headers, none overwriting another.
+    let mut cookies = vec![(header::SET_COOKIE, a), (header::SET_COOKIE, r)];
+    cookies.extend(session_cookie.map(|c| (header::SET_COOKIE, c)));
+    (status, AppendHeaders(cookies), [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }

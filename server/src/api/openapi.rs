@@ -10,10 +10,11 @@ use utoipa::OpenApi;
     paths(
         super::catalog::list_categories, super::catalog::list_products,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,
+        super::sessions::start, super::sessions::list, super::sessions::restore, super::sessions::end, super::sessions::end_others,
         crate::health::health, crate::health::ready
     ),
     components(schemas(super::ErrorBody, crate::health::Health)),
-    tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "operations", description = "Liveness and readiness"))
+    tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "sessions", description = "Guest and user sessions on every channel"), (name = "operations", description = "Liveness and readiness"))
 )]
 pub struct ApiDoc;
 

@@ -12,3 +12,4 @@ mod leptos_config;
 mod openapi;
 mod pages;
 mod process;
+mod sessions;

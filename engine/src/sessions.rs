@@ -1,0 +1,214 @@
+//! Sessions: the shopper's thread through the shop on one channel. Guests get one on first
+//! contact (identified by an opaque token, stored only hashed); signing in promotes it into the
+//! account; a signed-in user can list, restore and end their sessions from any device.
+
+use crate::identity::opaque::{hash_of, new_token};
+use crate::store::Store;
+use crate::{Error, Result};
+use model::{Channel, SessionInfo};
+use secrecy::SecretString;
+use surrealdb::types::SurrealValue;
+
+/// Everything else that session data lives in joins promotion here, in the same transaction:
+/// each step runs with `$session_id` and `$user` bound and `$promoted` true when the
+/// session was promoted by this call. Cart, conversation and signals add their steps as they land.
+const PROMOTION_STEPS: &[(&str, &str)] = &[];
+
+/// Session storage and ownership rules.
+#[derive(Clone)]
+pub struct Sessions {
+    store: Store,
+}
+
+/// A live session resolved from its token.
+#[derive(Debug, Clone)]
+pub struct ResolvedSession {
+    /// What the owner sees.
+    pub info: SessionInfo,
+    /// The account, once signed in or promoted.
+    pub user_id: Option<String>,
+}
+
+/// What promoting a guest session did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promotion {
+    /// The session that now belongs to the user.
+    pub session_id: String,
+    /// False when it was already promoted (a repeat is a no-op).
+    pub promoted: bool,
+    /// Per data owner (cart, conversation ...), how many items moved.
+    pub merged: Vec<(String, u64)>,
+}
+
+#[derive(SurrealValue)]
+struct SessionRow {
+    id: String,
+    user_id: Option<String>,
+    channel: String,
+    device: String,
+    started_at: String,
+    last_seen_at: String,
+}
+
+#[derive(SurrealValue)]
+struct NewSession {
+    token_hash: String,
+    user_id: Option<String>,
+    channel: String,
+    device: String,
+}
+
+const FIELDS: &str = "record::id(id) AS id, user_id, channel, device, <string> started_at AS started_at, \
+     <string> last_seen_at AS last_seen_at";
+
+impl SessionRow {
+    fn into_resolved(self) -> Result<ResolvedSession> {
+        let channel =
+            Channel::parse(&self.channel).ok_or_else(|| Error::invalid("session", "stored channel is unknown"))?;
+        Ok(ResolvedSession {
+            info: SessionInfo {
+                id: self.id,
+                channel,
+                device: self.device,
+                started_at: self.started_at,
+                last_seen_at: self.last_seen_at,
+                guest: self.user_id.is_none(),
+            },
+            user_id: self.user_id,
+        })
+    }
+}
+
+impl Sessions {
+    /// Sessions over `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// Starts a session (a guest's when `user_id` is `None`) and returns it with its token.
+    pub async fn start(
+        &self,
+        channel: Channel,
+        device: &str,
+        user_id: Option<&str>,
+    ) -> Result<(ResolvedSession, SecretString)> {
+        let (token, hash) = new_token();
+        let row = NewSession {
+            token_hash: hash,
+            user_id: user_id.map(str::to_string),
+            channel: channel.as_str().into(),
+            device: device.chars().take(200).collect(),
+        };
+        let sql = format!("CREATE session CONTENT $row RETURN {FIELDS}");
+        let mut res = self.store.db().query(sql).bind(("row", row)).await?.check()?;
+        let created: Option<SessionRow> = res.take(0)?;
+        Ok((created.ok_or(Error::NotFound("session"))?.into_resolved()?, token))
+    }
+
+    /// The live session for `token`, marking it seen now. Unknown or ended: `None`.
+    pub async fn resolve(&self, token: &SecretString) -> Result<Option<ResolvedSession>> {
+        let sql = format!(
+            "UPDATE session SET last_seen_at = time::now() WHERE token_hash = $hash AND ended_at = NONE RETURN {FIELDS}"
+        );
+        let mut res = self.store.db().query(sql).bind(("hash", hash_of(token))).await?.check()?;
+        let rows: Vec<SessionRow> = res.take(0)?;
+        rows.into_iter().next().map(SessionRow::into_resolved).transpose()
+    }
+
+    /// Moves the guest session of `token` into `user_id`'s account, with everything it owns,
+    /// in one transaction. A session already promoted (or not a guest's) is left as it is.
+    pub async fn promote(&self, token: &SecretString, user_id: &str) -> Result<Option<Promotion>> {
+        let mut sql = String::from(
+            "BEGIN TRANSACTION;
+             LET $found = (SELECT VALUE record::id(id) FROM session WHERE token_hash = $hash AND ended_at = NONE)[0];
+             LET $promoted = (UPDATE session SET user_id = $user, promoted_at = time::now()
+                 WHERE token_hash = $hash AND ended_at = NONE AND user_id = NONE RETURN VALUE id)[0] != NONE;
+             LET $session_id = $found;\n",
+        );
+        for (_, step) in PROMOTION_STEPS {
+            sql.push_str(step);
+            sql.push('\n');
+        }
+        sql.push_str("RETURN { found: $found, promoted: $promoted };\nCOMMIT TRANSACTION;");
+        let mut res = self
+            .store
+            .db()
+            .query(sql)
+            .bind(("hash", hash_of(token)))
+            .bind(("user", user_id.to_string()))
+            .await?
+            .check()?;
+        let last = res.num_statements().saturating_sub(2);
+        let outcome: Option<PromotionRow> = res.take(last)?;
+        Ok(outcome
+            .and_then(|o| o.found.map(|session_id| Promotion { session_id, promoted: o.promoted, merged: Vec::new() })))
+    }
+
+    /// The user's live sessions, most recently seen first.
+    pub async fn list(&self, user_id: &str) -> Result<Vec<SessionInfo>> {
+        let sql = format!(
+            "SELECT {FIELDS} FROM session WHERE user_id = $user AND ended_at = NONE ORDER BY last_seen_at DESC"
+        );
+        let mut res = self.store.db().query(sql).bind(("user", user_id.to_string())).await?;
+        let rows: Vec<SessionRow> = res.take(0)?;
+        rows.into_iter().map(|r| r.into_resolved().map(|s| s.info)).collect()
+    }
+
+    /// One of the user's live sessions. Another user's session is `NotFound`, never its data.
+    pub async fn owned(&self, user_id: &str, session_id: &str) -> Result<SessionInfo> {
+        let sql =
+            format!("SELECT {FIELDS} FROM type::record('session', $id) WHERE user_id = $user AND ended_at = NONE");
+        let mut res =
+            self.store.db().query(sql).bind(("id", session_id.to_string())).bind(("user", user_id.to_string())).await?;
+        let row: Option<SessionRow> = res.take(0)?;
+        Ok(row.ok_or(Error::NotFound("session"))?.into_resolved()?.info)
+    }
+
+    /// Continues one of the user's sessions here: it is marked seen and returned.
+    pub async fn restore(&self, user_id: &str, session_id: &str) -> Result<SessionInfo> {
+        self.store
+            .db()
+            .query("UPDATE type::record('session', $id) SET last_seen_at = time::now() WHERE user_id = $user AND ended_at = NONE")
+            .bind(("id", session_id.to_string()))
+            .bind(("user", user_id.to_string()))
+            .await?
+            .check()?;
+        self.owned(user_id, session_id).await
+    }
+
+    /// Ends one of the user's sessions (its token stops working).
+    pub async fn end(&self, user_id: &str, session_id: &str) -> Result<()> {
+        self.owned(user_id, session_id).await?;
+        self.store
+            .db()
+            .query("UPDATE type::record('session', $id) SET ended_at = time::now() WHERE user_id = $user")
+            .bind(("id", session_id.to_string()))
+            .bind(("user", user_id.to_string()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    /// Ends every live session of the user except `keep`; returns how many ended.
+    pub async fn end_others(&self, user_id: &str, keep: Option<&str>) -> Result<u64> {
+        let mut res = self
+            .store
+            .db()
+            .query(
+                "UPDATE session SET ended_at = time::now()
+                 WHERE user_id = $user AND ended_at = NONE AND record::id(id) != $keep RETURN VALUE id",
+            )
+            .bind(("user", user_id.to_string()))
+            .bind(("keep", keep.unwrap_or_default().to_string()))
+            .await?
+            .check()?;
+        let ended: Vec<surrealdb::types::Value> = res.take(0)?;
+        Ok(ended.len() as u64)
+    }
+}
+
+#[derive(SurrealValue)]
+struct PromotionRow {
+    found: Option<String>,
+    promoted: bool,
+}

@@ -1,0 +1,62 @@
+use engine::store::Store;
+use engine::{Error, IdentitySettings, Services};
+use model::Channel;
+
+async fn services() -> Services {
+    Services::new(Store::in_memory().await.unwrap(), IdentitySettings::ephemeral().unwrap())
+}
+
+#[tokio::test]
+async fn a_guest_session_resolves_by_its_token_and_an_unknown_token_does_not() {
+    let s = services().await;
+    let (session, token) = s.sessions.start(Channel::Mobile, "ShopApp/2.1 (iPhone)", None).await.unwrap();
+    assert!(session.info.guest);
+    let resolved = s.sessions.resolve(&token).await.unwrap().unwrap();
+    assert_eq!(resolved.info.id, session.info.id);
+    assert_eq!(resolved.info.channel, Channel::Mobile);
+    assert!(s.sessions.resolve(&"made-up".to_string().into()).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn promotion_moves_a_guest_session_into_the_account_once() {
+    let s = services().await;
+    let (guest, token) = s.sessions.start(Channel::Web, "Firefox", None).await.unwrap();
+    let first = s.sessions.promote(&token, "user-1").await.unwrap().unwrap();
+    assert_eq!((first.session_id.as_str(), first.promoted), (guest.info.id.as_str(), true));
+    let resolved = s.sessions.resolve(&token).await.unwrap().unwrap();
+    assert_eq!(resolved.user_id.as_deref(), Some("user-1"));
+    assert!(!resolved.info.guest, "no longer usable as a guest");
+
+    let again = s.sessions.promote(&token, "user-1").await.unwrap().unwrap();
+    assert!(!again.promoted, "a second promotion is a no-op");
+    let stolen = s.sessions.promote(&token, "user-2").await.unwrap().unwrap();
+    assert!(!stolen.promoted, "another account cannot take a promoted session");
+    assert_eq!(s.sessions.list("user-2").await.unwrap(), vec![]);
+}
+
+#[tokio::test]
+async fn a_user_sees_and_ends_only_their_own_sessions() {
+    let s = services().await;
+    let (phone, phone_token) = s.sessions.start(Channel::Mobile, "Phone", Some("ann")).await.unwrap();
+    let (laptop, _) = s.sessions.start(Channel::Web, "Laptop", Some("ann")).await.unwrap();
+    let (bobs, _) = s.sessions.start(Channel::Web, "Bob's", Some("bob")).await.unwrap();
+
+    let listed: Vec<String> = s.sessions.list("ann").await.unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.contains(&phone.info.id) && listed.contains(&laptop.info.id));
+
+    assert!(matches!(s.sessions.owned("ann", &bobs.info.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(s.sessions.restore("ann", &bobs.info.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(s.sessions.end("ann", &bobs.info.id).await, Err(Error::NotFound(_))));
+    assert_eq!(s.sessions.list("bob").await.unwrap().len(), 1, "bob's session survived");
+
+    let restored = s.sessions.restore("ann", &phone.info.id).await.unwrap();
+    assert_eq!(restored.device, "Phone");
+
+    s.sessions.end("ann", &phone.info.id).await.unwrap();
+    assert!(s.sessions.resolve(&phone_token).await.unwrap().is_none(), "an ended session's token is dead");
+    assert_eq!(s.sessions.end_others("ann", Some(&laptop.info.id)).await.unwrap(), 0);
+    let (_, _) = s.sessions.start(Channel::Api, "cli", Some("ann")).await.unwrap();
+    assert_eq!(s.sessions.end_others("ann", Some(&laptop.info.id)).await.unwrap(), 1);
+    assert_eq!(s.sessions.list("ann").await.unwrap().len(), 1);
+}

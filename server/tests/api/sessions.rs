@@ -1,0 +1,157 @@
+use crate::helpers::spawn_app;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "a good password";
+
+#[tokio::test]
+async fn a_guest_session_is_promoted_on_registration_and_a_repeat_is_a_no_op() {
+    let app = spawn_app().await;
+    let res =
+        app.client.post(format!("{}/v1/sessions", app.address)).header("x-channel", "mobile").send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let guest: Value = res.json().await.unwrap();
+    let token = guest["session_token"].as_str().unwrap().to_string();
+    assert_eq!(guest["session"]["channel"], "mobile");
+    assert_eq!(guest["session"]["guest"], true);
+
+    let res = app
+        .client
+        .post(format!("{}/v1/auth/register", app.address))
+        .header("x-session-token", &token)
+        .json(&json!({"email": "ann@example.com", "password": PASSWORD, "name": "Ann"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["session"]["promoted"], true);
+    assert_eq!(body["session"]["session"]["id"], guest["session"]["id"]);
+    assert_eq!(body["session"]["session"]["guest"], false);
+    assert!(body["session"]["session_token"].is_null(), "the client keeps its token");
+
+    // Signing in again with the same session: nothing to promote, same session.
+    let again = app
+        .client
+        .post(format!("{}/v1/auth/login", app.address))
+        .header("x-session-token", &token)
+        .json(&json!({"email": "ann@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["session"]["promoted"], false);
+    assert_eq!(again["session"]["session"]["id"], guest["session"]["id"]);
+}
+
+async fn login(app: &crate::helpers::TestApp, email: &str) -> Value {
+    let res = app
+        .client
+        .post(format!("{}/v1/auth/login", app.address))
+        .header("user-agent", "TestPhone/1.0")
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_user_lists_restores_and_ends_sessions_across_devices_but_never_anothers() {
+    let app = spawn_app().await;
+    app.register("ann@example.com").await;
+    app.register("bob@example.com").await;
+    let phone = login(&app, "ann@example.com").await;
+    let laptop = login(&app, "ann@example.com").await;
+    let bob = login(&app, "bob@example.com").await;
+    let bearer = laptop["access_token"].as_str().unwrap().to_string();
+    let laptop_token = laptop["session"]["session_token"].as_str().unwrap().to_string();
+
+    let res = app
+        .client
+        .get(format!("{}/v1/sessions", app.address))
+        .bearer_auth(&bearer)
+        .header("x-session-token", &laptop_token)
+        .send()
+        .await
+        .unwrap();
+    let list: Value = res.json().await.unwrap();
+    let ids: Vec<&str> = list["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 3, "register, phone and laptop: {list}");
+    assert_eq!(list["current"], laptop["session"]["session"]["id"]);
+    assert_eq!(list["items"][0]["device"], "TestPhone/1.0");
+
+    let phone_id = phone["session"]["session"]["id"].as_str().unwrap();
+    let restored = app
+        .client
+        .post(format!("{}/v1/sessions/{phone_id}/restore", app.address))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(restored.status(), 200);
+
+    let bobs_id = bob["session"]["session"]["id"].as_str().unwrap();
+    for req in [
+        app.client.post(format!("{}/v1/sessions/{bobs_id}/restore", app.address)),
+        app.client.delete(format!("{}/v1/sessions/{bobs_id}", app.address)),
+    ] {
+        let res = req.bearer_auth(&bearer).send().await.unwrap();
+        assert_eq!(res.status(), 404, "another user's session is not found");
+        let body: Value = res.json().await.unwrap();
+        assert!(!body.to_string().contains("TestPhone"), "no data leaks: {body}");
+    }
+
+    let end =
+        app.client.delete(format!("{}/v1/sessions/{phone_id}", app.address)).bearer_auth(&bearer).send().await.unwrap();
+    assert_eq!(end.status(), 204);
+    let others = app
+        .client
+        .delete(format!("{}/v1/sessions", app.address))
+        .bearer_auth(&bearer)
+        .header("x-session-token", &laptop_token)
+        .send()
+        .await
+        .unwrap();
+    let others: Value = others.json().await.unwrap();
+    assert_eq!(others["ended"], 1, "the registration session ended; the laptop stays");
+
+    let bob_list = app
+        .client
+        .get(format!("{}/v1/sessions", app.address))
+        .bearer_auth(bob["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let bob_list: Value = bob_list.json().await.unwrap();
+    assert_eq!(bob_list["items"].as_array().unwrap().len(), 2, "bob's sessions were untouched");
+}
+
+#[tokio::test]
+async fn a_browser_gets_a_guest_session_cookie_on_its_first_page() {
+    let app = spawn_app().await;
+    let res = app.client.get(format!("{}/", app.address)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+
+    let token = cookie.trim_start_matches("session=").split(';').next().unwrap().to_string();
+    let again = app
+        .client
+        .get(format!("{}/", app.address))
+        .header("accept", "text/html")
+        .header("cookie", format!("session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        again.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().starts_with("session=")),
+        "no second session"
+    );
+}
