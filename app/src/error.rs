@@ -19,6 +19,15 @@ pub enum AppError {
         /// What is wrong.
         message: String,
     },
+    /// Not signed in, or the credentials were wrong; the message says which.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed.
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    /// Clashes with existing data (e.g. an email already registered).
+    #[error("{0}")]
+    Conflict(String),
     /// The server failed; details are in its log under `request_id`.
     #[error("something went wrong on our side (request {request_id})")]
     Internal {

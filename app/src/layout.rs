@@ -4,11 +4,14 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use model::Category;
+use model::{Category, User};
 
 /// Header: logo, search box, cart icon, and the category navigation under them.
 #[component]
-pub fn Header(categories: Resource<Result<Vec<Category>, AppError>>) -> impl IntoView {
+pub fn Header(
+    categories: Resource<Result<Vec<Category>, AppError>>,
+    user: Resource<Result<Option<User>, AppError>>,
+) -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__bar">
@@ -19,6 +22,14 @@ pub fn Header(categories: Resource<Result<Vec<Category>, AppError>>) -> impl Int
                     <input id="search-q" type="search" name="q" placeholder="Search shoes, coffee, headphones…" autocomplete="off" required/>
                     <button type="submit" class="button">"Search"</button>
                 </form>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(user)) => view! { <a class="account-link" href="/account">{user.name}</a> }.into_any(),
+                            _ => view! { <a class="account-link" href="/login">"Sign in"</a> }.into_any(),
+                        }
+                    })}
+                </Suspense>
                 <span class="cart-icon" role="img" aria-label="Cart, empty" title="Cart">
                     <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path d="M3 4h2l2.4 10.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 1.9-1.4L21 8H6.2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.5" fill="currentColor"/><circle cx="17" cy="20" r="1.5" fill="currentColor"/></svg>
                     <span class="cart-icon__count">"0"</span>

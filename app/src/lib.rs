@@ -2,12 +2,14 @@
 //! functions next to the UI that calls them. Compiled twice: with `ssr` into the server and with
 //! `hydrate` into the WASM bundle (never both).
 
+pub mod account;
 pub mod catalog;
 pub mod error;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use account::{AccountPage, AuthVersion, LoginPage, RegisterPage};
 use catalog::{CategoryPage, HomePage, ProductPage, SearchPage};
 use layout::{ChatLauncher, Footer, Header, NotFound};
 use leptos::prelude::*;
@@ -42,6 +44,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let categories = Resource::new(|| (), |_| catalog::list_categories());
+    let auth_version = AuthVersion(RwSignal::new(0));
+    provide_context(auth_version);
+    let user = Resource::new(move || auth_version.0.get(), |_| account::current_account());
     // Effects run only in the browser: this flips once the WASM bundle has hydrated the page,
     // which the end-to-end tests wait for before they click.
     let hydrated = RwSignal::new(false);
@@ -54,13 +59,16 @@ pub fn App() -> impl IntoView {
         <Title text=SHOP_NAME/>
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
-                <Header categories/>
+                <Header categories user/>
                 <main class="main" id="main">
                     <Routes fallback=NotFound>
                         <Route path=path!("") view=HomePage/>
                         <Route path=path!("/category/:slug") view=CategoryPage/>
                         <Route path=path!("/product/:slug") view=ProductPage/>
                         <Route path=path!("/search") view=SearchPage/>
+                        <Route path=path!("/login") view=LoginPage/>
+                        <Route path=path!("/register") view=RegisterPage/>
+                        <Route path=path!("/account") view=AccountPage/>
                     </Routes>
                 </main>
                 <Footer/>

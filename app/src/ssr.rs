@@ -1,6 +1,8 @@
 //! Server-only glue (the one `cfg(feature = "ssr")` module): reaching the engine from server
 //! functions, mapping engine errors to [`AppError`], and response status for pages.
 
+pub mod cookies;
+
 use crate::error::AppError;
 use engine::Services;
 use leptos::prelude::*;
@@ -27,11 +29,49 @@ pub fn set_status(code: u16) {
     }
 }
 
+/// The request's headers (empty outside a request).
+pub fn request_headers() -> http::HeaderMap {
+    use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default()
+}
+
+/// The signed-in user's token claims, from the bearer header or the access cookie. No token is
+/// `None`; a bad one is an error (never a silent guest).
+pub fn current_claims() -> Result<Option<engine::identity::AccessClaims>, AppError> {
+    let headers = request_headers();
+    let bearer = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
+    let Some(token) = bearer.or_else(|| cookies::cookie(&headers, cookies::ACCESS_COOKIE)) else { return Ok(None) };
+    services()?
+        .identity
+        .tokens
+        .validate(&token)
+        .map(Some)
+        .map_err(|_| AppError::Unauthorized("Your sign-in has expired; sign in again.".into()))
+}
+
+/// The signed-in user's claims, or 401.
+pub fn require_claims() -> Result<engine::identity::AccessClaims, AppError> {
+    current_claims()?.ok_or_else(|| AppError::Unauthorized("Sign in to see this.".into()))
+}
+
+/// Appends a `Set-Cookie` header to the server function's response.
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+    {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
 impl From<engine::Error> for AppError {
     fn from(err: engine::Error) -> Self {
         match err {
             engine::Error::NotFound(what) => AppError::NotFound(what.into()),
             engine::Error::Invalid { field, message } => AppError::Invalid { field: field.into(), message },
+            engine::Error::Unauthorized => AppError::Unauthorized("Your sign-in is not valid; sign in again.".into()),
+            engine::Error::Forbidden => AppError::Forbidden,
+            engine::Error::Conflict(message) => AppError::Conflict(message.into()),
             internal => {
                 let request_id = request_id();
                 // Logged once here, at the boundary, with its cause chain; the page gets the id.
@@ -40,4 +80,38 @@ impl From<engine::Error> for AppError {
             }
         }
     }
+}
+
+/// Sets the sign-in cookies and continues (or promotes) this browser's session.
+pub async fn signed_in_browser(
+    services: &engine::Services,
+    issued: engine::identity::IssuedTokens,
+) -> Result<model::User, AppError> {
+    use secrecy::ExposeSecret;
+    let headers = request_headers();
+    let secure = cookies::is_https(&headers);
+    let refresh_secs = u64::from(services.identity.refresh.ttl_days()) * 24 * 3600;
+    let presented = cookies::cookie(&headers, cookies::SESSION_COOKIE).map(secrecy::SecretString::from);
+    let device: String = headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown device")
+        .chars()
+        .take(200)
+        .collect();
+    let session =
+        services.sessions.continue_for(&issued.user.id, presented.as_ref(), model::Channel::Web, &device).await?;
+    for cookie in cookies::login_cookies(
+        &issued.access_token,
+        issued.expires_in,
+        issued.refresh_token.expose_secret(),
+        refresh_secs,
+        secure,
+    ) {
+        set_cookie(&cookie);
+    }
+    if let Some(token) = session.new_token {
+        set_cookie(&cookies::session_cookie(&token, secure));
+    }
+    Ok(issued.user)
 }

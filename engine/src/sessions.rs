@@ -40,6 +40,19 @@ pub struct Promotion {
     pub merged: Vec<(String, u64)>,
 }
 
+/// The session a sign-in continues in.
+#[derive(Debug)]
+pub struct SignInSession {
+    /// The session.
+    pub session: SessionInfo,
+    /// Its token, when a new session was started for this client.
+    pub new_token: Option<SecretString>,
+    /// True when the client's guest session was promoted into the account by this sign-in.
+    pub promoted: bool,
+    /// Per kind of data (cart, conversation ...), how many items the promotion merged.
+    pub merged: Vec<(String, u64)>,
+}
+
 #[derive(SurrealValue)]
 struct SessionRow {
     id: String,
@@ -144,6 +157,46 @@ impl Sessions {
             .and_then(|o| o.found.map(|session_id| Promotion { session_id, promoted: o.promoted, merged: Vec::new() })))
     }
 
+    /// After `user_id` signed in: promotes the guest session the client came with, keeps a
+    /// session that is already theirs, or starts a new one on `channel`.
+    pub async fn continue_for(
+        &self,
+        user_id: &str,
+        presented: Option<&SecretString>,
+        channel: Channel,
+        device: &str,
+    ) -> Result<SignInSession> {
+        if let Some(token) = presented {
+            if let Some(current) = self.resolve(token).await? {
+                match current.user_id.as_deref() {
+                    None => {
+                        if let Some(p) = self.promote(token, user_id).await? {
+                            let session = self.owned(user_id, &p.session_id).await?;
+                            return Ok(SignInSession {
+                                session,
+                                new_token: None,
+                                promoted: p.promoted,
+                                merged: p.merged,
+                            });
+                        }
+                    }
+                    Some(owner) if owner == user_id => {
+                        return Ok(SignInSession {
+                            session: current.info,
+                            new_token: None,
+                            promoted: false,
+                            merged: vec![],
+                        });
+                    }
+                    // Someone else's session on this device: leave it, start this user's own.
+                    Some(_) => {}
+                }
+            }
+        }
+        let (started, token) = self.start(channel, device, Some(user_id)).await?;
+        Ok(SignInSession { session: started.info, new_token: Some(token), promoted: false, merged: vec![] })
+    }
+
     /// The user's live sessions, most recently seen first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<SessionInfo>> {
         let sql = format!(
@@ -183,6 +236,18 @@ impl Sessions {
             .db()
             .query("UPDATE type::record('session', $id) SET ended_at = time::now() WHERE user_id = $user")
             .bind(("id", session_id.to_string()))
+            .bind(("user", user_id.to_string()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    /// Ends the session of `token` if it is the user's (sign-out on that device).
+    pub async fn end_by_token(&self, user_id: &str, token: &SecretString) -> Result<()> {
+        self.store
+            .db()
+            .query("UPDATE session SET ended_at = time::now() WHERE token_hash = $hash AND user_id = $user AND ended_at = NONE")
+            .bind(("hash", hash_of(token)))
             .bind(("user", user_id.to_string()))
             .await?
             .check()?;

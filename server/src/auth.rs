@@ -11,12 +11,7 @@ use axum::response::{IntoResponse, Response};
 use engine::identity::AccessClaims;
 use model::Role;
 
-/// Cookie holding the access token (whole site, sent with page loads and server functions).
-pub const ACCESS_COOKIE: &str = "access_token";
-/// Cookie holding the refresh token (only sent to `/v1/auth`).
-pub const REFRESH_COOKIE: &str = "refresh_token";
-/// Path the refresh cookie is scoped to.
-pub const REFRESH_PATH: &str = "/v1/auth";
+pub use app::ssr::cookies::{cookie, is_https, login_cookies, logout_cookies, ACCESS_COOKIE, REFRESH_COOKIE};
 
 /// A request with a valid access token.
 #[derive(Debug, Clone)]
@@ -35,7 +30,7 @@ pub struct MaybeUser(pub Option<AuthUser>);
 pub struct AdminUser(pub AuthUser);
 
 /// The bearer token, or else the access cookie.
-fn presented_token(headers: &HeaderMap) -> Option<String> {
+pub fn presented_token(headers: &HeaderMap) -> Option<String> {
     if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
         if scheme.eq_ignore_ascii_case("bearer") {
@@ -43,19 +38,6 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
         }
     }
     cookie(headers, ACCESS_COOKIE)
-}
-
-/// The value of cookie `name`, if sent.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
 }
 
 impl FromRequestParts<AppState> for MaybeUser {
@@ -117,31 +99,6 @@ fn same_origin(headers: &HeaderMap) -> bool {
     !authority.is_empty() && authority.eq_ignore_ascii_case(host)
 }
 
-/// `Set-Cookie` values for a signed-in browser. `Secure` when the request came over https.
-pub fn login_cookies(access: &str, access_secs: u64, refresh: &str, refresh_secs: u64, secure: bool) -> [String; 2] {
-    let flags = if secure { "; Secure" } else { "" };
-    [
-        format!("{ACCESS_COOKIE}={access}; HttpOnly; SameSite=Lax; Path=/; Max-Age={access_secs}{flags}"),
-        format!(
-            "{REFRESH_COOKIE}={refresh}; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age={refresh_secs}{flags}"
-        ),
-    ]
-}
-
-/// `Set-Cookie` values that delete both cookies.
-pub fn logout_cookies(secure: bool) -> [String; 2] {
-    let flags = if secure { "; Secure" } else { "" };
-    [
-        format!("{ACCESS_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{flags}"),
-        format!("{REFRESH_COOKIE}=; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age=0{flags}"),
-    ]
-}
-
-/// True when the client reached us over https (directly or through a proxy that says so).
-pub fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,13 +126,5 @@ mod tests {
         assert!(!same_origin(&headers(&[("host", "shop.test"), ("origin", "https://evil.test")])));
         assert!(!same_origin(&headers(&[("host", "shop.test")])), "no origin, no referer: refused");
         assert!(same_origin(&headers(&[("host", "shop.test"), ("referer", "https://shop.test/account")])));
-    }
-
-    #[test]
-    fn cookies_are_http_only_lax_and_the_refresh_cookie_is_path_scoped() {
-        let [access, refresh] = login_cookies("a", 900, "r", 604800, true);
-        assert!(access.contains("HttpOnly") && access.contains("SameSite=Lax") && access.contains("Secure"));
-        assert!(refresh.contains("Path=/v1/auth") && refresh.contains("Max-Age=604800"));
-        assert!(!login_cookies("a", 1, "r", 1, false)[0].contains("Secure"));
     }
 }

@@ -13,12 +13,9 @@ use engine::sessions::ResolvedSession;
 use model::Channel;
 use secrecy::{ExposeSecret, SecretString};
 
-/// Cookie carrying a browser's session token.
-pub const SESSION_COOKIE: &str = "session";
+pub use app::ssr::cookies::{session_cookie, SESSION_COOKIE};
 /// Header carrying an API client's session token.
 pub const SESSION_HEADER: &str = "x-session-token";
-/// How long a browser keeps its session cookie.
-const COOKIE_DAYS: u64 = 30;
 
 /// The presented session token, header first.
 pub fn presented(headers: &HeaderMap) -> Option<SecretString> {
@@ -54,13 +51,6 @@ pub fn device(headers: &HeaderMap) -> String {
 /// The channel a client says it is (`X-Channel`), else `default`.
 pub fn channel(headers: &HeaderMap, default: Channel) -> Channel {
     headers.get("x-channel").and_then(|v| v.to_str().ok()).and_then(Channel::parse).unwrap_or(default)
-}
-
-/// `Set-Cookie` for a browser's session token.
-pub fn session_cookie(token: &SecretString, secure: bool) -> String {
-    let flags = if secure { "; Secure" } else { "" };
-    let max_age = COOKIE_DAYS * 24 * 3600;
-    format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{flags}", token.expose_secret())
 }
 
 /// Gives a browser a guest session on its first page load (a GET that accepts HTML and has no

@@ -125,12 +125,18 @@ pub async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: By
     Ok(signed_in(StatusCode::OK, &headers, &state, issued, None))
 }
 
-/// Ends this login on every device that shares it (revokes the token family) and clears cookies.
+/// Ends this login (revokes its token family), ends the caller's session when it is the
+/// signed-in user's, and clears the cookies.
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     if let Some(token) = refresh_token(&headers, &body)? {
         state.services.identity.logout(&token).await?;
+    }
+    // An expired access token must not stop a sign-out, so it is checked here, not extracted.
+    let user = auth::presented_token(&headers).and_then(|t| state.services.identity.tokens.validate(&t).ok());
+    if let (Some(user), Some(token)) = (user, session::presented(&headers)) {
+        state.services.sessions.end_by_token(&user.sub, &token).await?;
     }
     let [a, r] = auth::logout_cookies(auth::is_https(&headers));
     // AppendHeaders: two Set-Cookie headers, not one overwriting the other.
@@ -161,37 +167,21 @@ fn refresh_token(headers: &HeaderMap, body: &[u8]) -> Result<Option<SecretString
     Ok(from_body.or_else(|| auth::cookie(headers, auth::REFRESH_COOKIE).map(SecretString::from)))
 }
 
-/// Promotes the guest session the client came with into the account, keeps a session that is
-/// already the user's, or starts a new one for this client.
+/// The session this sign-in continues (see `engine::sessions::Sessions::continue_for`).
 async fn attach_session(state: &AppState, headers: &HeaderMap, user_id: &str) -> Result<SessionOutcome, ApiError> {
-    let sessions = &state.services.sessions;
-    if let Some(token) = session::presented(headers) {
-        if let Some(current) = sessions.resolve(&token).await? {
-            if current.user_id.is_none() {
-                if let Some(promotion) = sessions.promote(&token, user_id).await? {
-                    let session = sessions.owned(user_id, &promotion.session_id).await?;
-                    let merged = promotion.merged.into_iter().collect();
-                    return Ok(SessionOutcome { session, session_token: None, promoted: promotion.promoted, merged });
-                }
-            } else if current.user_id.as_deref() == Some(user_id) {
-                return Ok(SessionOutcome {
-                    session: current.info,
-                    session_token: None,
-                    promoted: false,
-                    merged: Default::default(),
-                });
-            }
-        }
-    }
     // A browser sends Origin on these posts; anything else is an API client unless it says.
     let default = if headers.contains_key(header::ORIGIN) { Channel::Web } else { Channel::Api };
-    let (started, token) =
-        sessions.start(session::channel(headers, default), &session::device(headers), Some(user_id)).await?;
+    let presented = session::presented(headers);
+    let outcome = state
+        .services
+        .sessions
+        .continue_for(user_id, presented.as_ref(), session::channel(headers, default), &session::device(headers))
+        .await?;
     Ok(SessionOutcome {
-        session: started.info,
-        session_token: Some(token.expose_secret().to_string()),
-        promoted: false,
-        merged: Default::default(),
+        session: outcome.session,
+        session_token: outcome.new_token.map(|t| t.expose_secret().to_string()),
+        promoted: outcome.promoted,
+        merged: outcome.merged.into_iter().collect(),
     })
 }
 

@@ -155,3 +155,33 @@ async fn a_browser_gets_a_guest_session_cookie_on_its_first_page() {
         "no second session"
     );
 }
+
+#[tokio::test]
+async fn logout_ends_the_session_it_came_from() {
+    let app = spawn_app().await;
+    app.register("ann@example.com").await;
+    let phone = login(&app, "ann@example.com").await;
+    let laptop = login(&app, "ann@example.com").await;
+    let phone_token = phone["session"]["session_token"].as_str().unwrap();
+    let res = app
+        .client
+        .post(format!("{}/v1/auth/logout", app.address))
+        .bearer_auth(phone["access_token"].as_str().unwrap())
+        .header("x-session-token", phone_token)
+        .json(&json!({"refresh_token": phone["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let list = app
+        .client
+        .get(format!("{}/v1/sessions", app.address))
+        .bearer_auth(laptop["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let list: Value = list.json().await.unwrap();
+    let ids: Vec<&str> = list["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert!(!ids.contains(&phone["session"]["session"]["id"].as_str().unwrap()), "{list}");
+    assert!(ids.contains(&laptop["session"]["session"]["id"].as_str().unwrap()));
+}

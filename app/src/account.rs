@@ -1,0 +1,21 @@
+//! Accounts in the UI: register, sign in and out, and the account page with the user's
+//! sessions on every device.
+
+mod api;
+mod pages;
+
+pub use api::{current_account, end_my_session, my_sessions, register_account, sign_in, sign_out, SessionOverview};
+pub use pages::{AccountPage, LoginPage, RegisterPage};
+
+use leptos::prelude::*;
+
+/// Bumped after sign-in or sign-out so everything showing the user reloads it.
+#[derive(Clone, Copy)]
+pub struct AuthVersion(pub RwSignal<u32>);
+
+impl AuthVersion {
+    /// Marks the signed-in user as changed.
+    pub fn bump(self) {
+        self.0.update(|v| *v += 1);
+    }
+}

@@ -1,0 +1,93 @@
+//! Server functions for accounts and sessions: the same engine calls as `/v1/auth` and
+//! `/v1/sessions`, with the tokens in cookies.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use model::{SessionInfo, User};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user's sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionOverview {
+    /// Most recently seen first.
+    pub items: Vec<SessionInfo>,
+    /// This browser's session id.
+    pub current: Option<String>,
+}
+
+/// The signed-in user, if any.
+#[server]
+pub async fn current_account() -> Result<Option<User>, AppError> {
+    let Some(claims) = crate::ssr::current_claims()? else { return Ok(None) };
+    match crate::ssr::services()?.identity.accounts.by_id(&claims.sub).await {
+        Ok(user) => Ok(Some(user)),
+        Err(engine::Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates an account, signs it in and keeps this browser's guest session (and its cart).
+#[server]
+pub async fn register_account(email: String, password: String, name: String) -> Result<User, AppError> {
+    let services = crate::ssr::services()?;
+    let email =
+        model::Email::parse(&email).map_err(|e| AppError::Invalid { field: "email".into(), message: e.to_string() })?;
+    let issued = services.identity.register(email, password.into(), &name).await?;
+    crate::ssr::signed_in_browser(&services, issued).await
+}
+
+/// Signs in with email and password.
+#[server]
+pub async fn sign_in(email: String, password: String) -> Result<User, AppError> {
+    let services = crate::ssr::services()?;
+    let issued = services.identity.login(&email, password.into()).await.map_err(|e| match e {
+        engine::Error::Unauthorized => AppError::Unauthorized("Wrong email or password.".into()),
+        other => other.into(),
+    })?;
+    crate::ssr::signed_in_browser(&services, issued).await
+}
+
+/// Signs out: ends this login's token family and this browser's session, clears the cookies.
+#[server]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::ssr::cookies;
+    let headers = crate::ssr::request_headers();
+    let services = crate::ssr::services()?;
+    if let Some(token) = cookies::cookie(&headers, cookies::REFRESH_COOKIE) {
+        services.identity.logout(&token.into()).await?;
+    }
+    if let (Ok(Some(claims)), Some(token)) =
+        (crate::ssr::current_claims(), cookies::cookie(&headers, cookies::SESSION_COOKIE))
+    {
+        services.sessions.end_by_token(&claims.sub, &token.into()).await?;
+    }
+    for cookie in cookies::logout_cookies(cookies::is_https(&headers)) {
+        crate::ssr::set_cookie(&cookie);
+    }
+    Ok(())
+}
+
+/// The signed-in user's sessions on every device (none when signed out: the page then offers
+/// to sign in, and a page that was open while signing out must not fail).
+#[server]
+pub async fn my_sessions() -> Result<SessionOverview, AppError> {
+    use crate::ssr::cookies;
+    let Some(claims) = crate::ssr::current_claims()? else {
+        return Ok(SessionOverview { items: vec![], current: None });
+    };
+    let services = crate::ssr::services()?;
+    let items = services.sessions.list(&claims.sub).await?;
+    let token = cookies::cookie(&crate::ssr::request_headers(), cookies::SESSION_COOKIE);
+    let current = match token {
+        Some(token) => services.sessions.resolve(&token.into()).await?.map(|s| s.info.id),
+        None => None,
+    };
+    Ok(SessionOverview { items, current })
+}
+
+/// Ends one of the signed-in user's sessions ("sign out this device").
+#[server]
+pub async fn end_my_session(id: String) -> Result<(), AppError> {
+    let claims = crate::ssr::require_claims()?;
+    Ok(crate::ssr::services()?.sessions.end(&claims.sub, &id).await?)
+}

@@ -1,0 +1,67 @@
+import { test, expect, hydrated } from './fixtures';
+
+test('a shopper registers, sees the session, signs out and signs in again on a fresh browser', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const email = `ann-${Date.now()}@example.com`;
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Ann Shopper');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a good password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { name: 'Hello, Ann Shopper' })).toBeVisible();
+  await expect(page.locator('.account-link')).toHaveText('Ann Shopper');
+  await expect(page.locator('.sessions__item')).toHaveCount(1);
+  await expect(page.locator('.sessions__item').first()).toContainText('This device');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('.account-link')).toHaveText('Sign in');
+
+  // Another device: a fresh browser context with no cookies.
+  const other = await browser.newContext();
+  const phone = await other.newPage();
+  const problems: string[] = [];
+  phone.on('pageerror', (e) => problems.push(e.message));
+  await phone.goto('/login');
+  await hydrated(phone);
+  await phone.getByLabel('Email').fill(email.toUpperCase());
+  await phone.getByLabel('Password').fill('a good password');
+  await phone.getByRole('button', { name: 'Sign in' }).click();
+  await expect(phone).toHaveURL(/\/account$/);
+  // Signing out ended the first browser's session: only this one is listed.
+  await expect(phone.locator('.sessions__item')).toHaveCount(1);
+  await expect(phone.locator('.sessions__item').first()).toContainText('This device');
+
+  // Back on the first browser: sign in again; the phone lists both and signs the laptop out.
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a good password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await phone.reload();
+  await hydrated(phone);
+  await expect(phone.locator('.sessions__item')).toHaveCount(2);
+  // Only the other device's entry has the button (this one is marked with a badge instead).
+  await expect(phone.locator('.sessions__item .badge')).toHaveCount(1);
+  await phone.getByRole('button', { name: 'Sign out this device' }).click();
+  await expect(phone.locator('.sessions__item')).toHaveCount(1);
+  expect(problems).toEqual([]);
+  await other.close();
+});
+
+test.describe('refused sign-in', () => {
+  test.use({ allowedFailures: ['/api/sign_in'] });
+  test('a wrong password is refused with a message and no sign-in', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill('nobody@example.com');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+  await expect(page).toHaveURL(/\/login$/);
+});
+});
