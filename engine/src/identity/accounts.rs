@@ -67,6 +67,11 @@ impl Accounts {
 
     /// Creates a customer account. 422 for a bad name or password, 409 for a taken email.
     pub async fn register(&self, email: Email, password: SecretString, name: &str) -> Result<User> {
+        self.create(email, password, name, Role::Customer).await
+    }
+
+    /// Creates an account with `role` (the seed's admin; customers come through [`Self::register`]).
+    pub async fn create(&self, email: Email, password: SecretString, name: &str, role: Role) -> Result<User> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(Error::invalid("name", "must be 1 to 100 characters"));
@@ -78,7 +83,7 @@ impl Accounts {
         let row = NewUser {
             email: email.as_str().into(),
             name: name.into(),
-            role: Role::Customer.as_str().into(),
+            role: role.as_str().into(),
             password_hash: hash.as_str().into(),
         };
         let sql = format!("CREATE user CONTENT $user RETURN {USER_FIELDS}");
