@@ -38,11 +38,7 @@ pub fn request_headers() -> http::HeaderMap {
 /// `None`; a bad one is an error (never a silent guest).
 pub fn current_claims() -> Result<Option<engine::identity::AccessClaims>, AppError> {
     let headers = request_headers();
-    let bearer = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
-    let Some(token) = bearer.or_else(|| cookies::cookie(&headers, cookies::ACCESS_COOKIE)) else { return Ok(None) };
+    let Some(token) = cookies::presented_token(&headers) else { return Ok(None) };
     services()?
         .identity
         .tokens

@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use engine::identity::AccessClaims;
 use model::Role;
 
-pub use app::ssr::cookies::{cookie, is_https, login_cookies, logout_cookies, ACCESS_COOKIE, REFRESH_COOKIE};
+pub use app::ssr::cookies::{
+    cookie, is_https, login_cookies, logout_cookies, presented_token, ACCESS_COOKIE, REFRESH_COOKIE,
+};
 
 /// A request with a valid access token.
 #[derive(Debug, Clone)]
@@ -28,17 +30,6 @@ pub struct MaybeUser(pub Option<AuthUser>);
 /// A request from an admin.
 #[derive(Debug, Clone)]
 pub struct AdminUser(pub AuthUser);
-
-/// The bearer token, or else the access cookie.
-pub fn presented_token(headers: &HeaderMap) -> Option<String> {
-    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
-        if scheme.eq_ignore_ascii_case("bearer") {
-            return Some(token.trim().to_string());
-        }
-    }
-    cookie(headers, ACCESS_COOKIE)
-}
 
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = ApiError;
@@ -110,14 +101,6 @@ mod tests {
             h.append(*k, HeaderValue::from_static(v));
         }
         h
-    }
-
-    #[test]
-    fn the_bearer_header_wins_over_the_cookie() {
-        let h = headers(&[("authorization", "Bearer abc"), ("cookie", "access_token=xyz")]);
-        assert_eq!(presented_token(&h).as_deref(), Some("abc"));
-        assert_eq!(presented_token(&headers(&[("cookie", "a=1; access_token=xyz")])).as_deref(), Some("xyz"));
-        assert_eq!(presented_token(&headers(&[])), None);
     }
 
     #[test]

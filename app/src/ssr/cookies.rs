@@ -28,6 +28,17 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// The bearer token, or else the access cookie.
+pub fn presented_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+        if scheme.eq_ignore_ascii_case("bearer") {
+            return Some(token.trim().to_string());
+        }
+    }
+    cookie(headers, ACCESS_COOKIE)
+}
+
 /// `Set-Cookie` values for a signed-in browser.
 pub fn login_cookies(access: &str, access_secs: u64, refresh: &str, refresh_secs: u64, secure: bool) -> [String; 2] {
     let flags = if secure { "; Secure" } else { "" };
@@ -63,6 +74,23 @@ pub fn is_https(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn the_bearer_header_wins_over_the_cookie() {
+        let h = headers(&[("authorization", "Bearer abc"), ("cookie", "access_token=xyz")]);
+        assert_eq!(presented_token(&h).as_deref(), Some("abc"));
+        assert_eq!(presented_token(&headers(&[("cookie", "a=1; access_token=xyz")])).as_deref(), Some("xyz"));
+        assert_eq!(presented_token(&headers(&[])), None);
+    }
 
     #[test]
     fn cookies_are_http_only_lax_and_the_refresh_cookie_is_path_scoped() {
