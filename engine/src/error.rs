@@ -27,6 +27,37 @@ pub enum Error {
     /// The request clashes with existing data (e.g. a registered email).
     #[error("{0}")]
     Conflict(&'static str),
+    /// More was asked of a product than is in stock.
+    #[error("only {available} of {product} left")]
+    OutOfStock {
+        /// The product's name.
+        product: String,
+        /// Units that can still be had.
+        available: u32,
+    },
+    /// A discount code was refused; the reason is safe to show.
+    #[error("discount code refused: {0}")]
+    InvalidDiscount(model::DiscountRejection),
+    /// The payment provider declined the card; nothing was charged or changed.
+    #[error("card declined: {0}")]
+    PaymentDeclined(String),
+    /// The payment provider could not be reached or failed.
+    #[error("payment provider failed: {0}")]
+    PaymentProvider(String),
+    /// An idempotency key was reused with a different request.
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyMismatch,
+    /// A request with the same idempotency key is still being processed.
+    #[error("a request with this Idempotency-Key is still in progress")]
+    IdempotencyInProgress,
+    /// An order status change the status machine does not allow.
+    #[error("order is {current} and cannot become {requested}", current = .current.as_str(), requested = .requested.as_str())]
+    InvalidTransition {
+        /// Where the order is.
+        current: model::OrderStatus,
+        /// Where it was asked to go.
+        requested: model::OrderStatus,
+    },
     /// Token keys could not be read, written or used.
     #[error("token keys: {0}")]
     Keys(String),

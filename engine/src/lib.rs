@@ -3,17 +3,23 @@
 //!
 //! No leptos, no axum: the HTTP layers call into [`Services`] and map [`Error`] to their own types.
 
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
+pub mod clock;
 pub mod error;
 pub mod identity;
+pub mod orders;
 pub mod seed;
 pub mod sessions;
+pub mod shopper;
 pub mod store;
 
 pub use error::{Error, Result};
 
 use catalog::Catalog;
 use identity::{Identity, JwtKeys, TokenIssuer};
+use std::sync::Arc;
 use store::Store;
 
 /// One cheap-to-clone handle to every engine service (each holds an `Arc` or a cloneable client).
@@ -27,6 +33,34 @@ pub struct Services {
     pub identity: Identity,
     /// Guest and user sessions.
     pub sessions: sessions::Sessions,
+    /// Carts, discount codes and totals.
+    pub carts: cart::Carts,
+    /// Placing orders.
+    pub checkout: checkout::Checkout,
+    /// Reading and moving orders.
+    pub orders: orders::Orders,
+}
+
+/// Pricing, payment and time for [`Services::with_commerce`].
+#[derive(Clone, Debug)]
+pub struct CommerceSettings {
+    /// Shipping rates, free-shipping threshold, tax rate.
+    pub pricing: cart::pricing::PricingSettings,
+    /// Where cards are charged.
+    pub payments: Arc<dyn checkout::payment::PaymentProvider>,
+    /// What time it is.
+    pub clock: Arc<dyn clock::Clock>,
+}
+
+impl Default for CommerceSettings {
+    /// Default pricing, the test-mode payment provider and the system clock.
+    fn default() -> Self {
+        Self {
+            pricing: cart::pricing::PricingSettings::default(),
+            payments: Arc::new(checkout::payment::TestPaymentProvider::default()),
+            clock: Arc::new(clock::SystemClock),
+        }
+    }
 }
 
 /// Token lifetimes and keys for [`Services::new`].
@@ -48,14 +82,47 @@ impl IdentitySettings {
 }
 
 impl Services {
-    /// Builds the services over a connected, migrated store.
+    /// Builds the services over a connected, migrated store, with default commerce settings.
     pub fn new(store: Store, identity: IdentitySettings) -> Self {
+        Self::with_commerce(store, identity, CommerceSettings::default())
+    }
+
+    /// Builds the services with explicit pricing, payment provider and clock.
+    pub fn with_commerce(store: Store, identity: IdentitySettings, commerce: CommerceSettings) -> Self {
         let issuer = TokenIssuer::new(identity.keys, identity.access_minutes);
+        let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone());
+        let orders = orders::Orders::new(store.clone(), commerce.payments.clone());
         Self {
             catalog: Catalog::new(store.clone()),
             identity: Identity::new(store.clone(), issuer, identity.refresh_days),
             sessions: sessions::Sessions::new(store.clone()),
+            checkout: checkout::Checkout::new(
+                store.clone(),
+                carts.clone(),
+                orders.clone(),
+                commerce.payments,
+                commerce.clock,
+            ),
+            carts,
+            orders,
             store,
         }
+    }
+
+    /// After a successful sign-in or registration: continues (or promotes) the client's
+    /// session, merging its cart, and lets guest orders placed with the account's email join it.
+    pub async fn continue_signed_in(
+        &self,
+        user: &model::User,
+        presented: Option<&secrecy::SecretString>,
+        channel: model::Channel,
+        device: &str,
+    ) -> Result<sessions::SignInSession> {
+        let session = self.sessions.continue_for(&user.id, presented, channel, device).await?;
+        let claimed = self.orders.claim_guest_orders(&user.id, user.email.as_str()).await?;
+        if claimed > 0 {
+            tracing::info!(user = %user.id, claimed, "guest orders joined the account");
+        }
+        Ok(session)
     }
 }

@@ -11,8 +11,9 @@ use surrealdb::types::SurrealValue;
 
 /// Everything else that session data lives in joins promotion here, in the same transaction:
 /// each step runs with `$session_id` and `$user` bound and `$promoted` true when the
-/// session was promoted by this call. Cart, conversation and signals add their steps as they land.
-const PROMOTION_STEPS: &[(&str, &str)] = &[];
+/// session was promoted by this call, and ends by setting `$merged_<name>` to how many items it
+/// moved. Conversation and signals add their steps as they land.
+const PROMOTION_STEPS: &[(&str, &str)] = &[crate::cart::PROMOTION_STEP];
 
 /// Session storage and ownership rules.
 #[derive(Clone)]
@@ -142,7 +143,12 @@ impl Sessions {
             sql.push_str(step);
             sql.push('\n');
         }
-        sql.push_str("RETURN { found: $found, promoted: $promoted };\nCOMMIT TRANSACTION;");
+        let merged: Vec<String> =
+            PROMOTION_STEPS.iter().map(|(name, _)| format!("{{ name: '{name}', count: $merged_{name} }}")).collect();
+        sql.push_str(&format!(
+            "RETURN {{ found: $found, promoted: $promoted, merged: [{}] }};\nCOMMIT TRANSACTION;",
+            merged.join(", ")
+        ));
         let mut res = self
             .store
             .db()
@@ -153,8 +159,10 @@ impl Sessions {
             .check()?;
         let last = res.num_statements().saturating_sub(2);
         let outcome: Option<PromotionRow> = res.take(last)?;
-        Ok(outcome
-            .and_then(|o| o.found.map(|session_id| Promotion { session_id, promoted: o.promoted, merged: Vec::new() })))
+        Ok(outcome.and_then(|o| {
+            let merged = o.merged.into_iter().map(|m| (m.name, u64::try_from(m.count).unwrap_or(0))).collect();
+            o.found.map(|session_id| Promotion { session_id, promoted: o.promoted, merged })
+        }))
     }
 
     /// After `user_id` signed in: promotes the guest session the client came with, keeps a
@@ -276,4 +284,11 @@ impl Sessions {
 struct PromotionRow {
     found: Option<String>,
     promoted: bool,
+    merged: Vec<MergedRow>,
+}
+
+#[derive(SurrealValue)]
+struct MergedRow {
+    name: String,
+    count: i64,
 }

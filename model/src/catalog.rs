@@ -139,6 +139,8 @@ pub struct ProductPage {
     pub page: u32,
     /// Page size.
     pub per_page: u32,
+    /// Counts per category and brand for this query.
+    pub facets: crate::search::Facets,
 }
 
 #[cfg(test)]

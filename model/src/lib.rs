@@ -3,14 +3,41 @@
 //! Only serde and thiserror here (utoipa behind the `openapi` feature): never leptos, tokio or
 //! surrealdb, so the browser bundle stays small and the wire format is defined in one place.
 
+use serde::{Deserialize, Serialize};
+
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod identity;
 pub mod money;
+pub mod order;
 pub mod paging;
+pub mod search;
 pub mod session;
 
+pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
 pub use catalog::{Attribute, Category, CategorySlug, Product, ProductId, ProductPage};
 pub use identity::{Email, EmailError, Role, User};
+pub use checkout::{Address, AddressInput, Card, CheckoutDetails, CheckoutRequest, PaymentInput, ShippingMethod};
 pub use money::{Currency, Money, MoneyError};
+pub use order::{Order, OrderEvent, OrderLine, OrderStatus, PlacedOrder};
 pub use paging::{PageRequest, PagingError};
+pub use search::{FacetValue, Facets, ProductSearch, SearchParams, Sort};
 pub use session::{Channel, SessionInfo};
+
+/// A field that failed validation and why; every channel turns it into a 422 naming `field`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The field or parameter at fault, e.g. `shipping_address.postal_code`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A failure of `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.to_string(), message: message.into() }
+    }
+}

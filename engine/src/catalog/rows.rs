@@ -59,6 +59,18 @@ impl ProductRow {
 }
 
 #[derive(SurrealValue)]
+pub(super) struct CategoryCountRow {
+    pub category: String,
+    pub count: i64,
+}
+
+#[derive(SurrealValue)]
+pub(super) struct BrandCountRow {
+    pub brand: String,
+    pub count: i64,
+}
+
+#[derive(SurrealValue)]
 pub(super) struct CategoryRow {
     pub slug: String,
     pub name: String,

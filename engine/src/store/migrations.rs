@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 2, name: "refresh_tokens", sql: include_str!("migrations/0002_refresh_tokens.surql") },
     Migration { version: 3, name: "sessions", sql: include_str!("migrations/0003_sessions.surql") },
+    Migration { version: 4, name: "commerce", sql: include_str!("migrations/0004_commerce.surql") },
 ];
 
 /// What a start-up did to the schema.

@@ -1,5 +1,5 @@
 use crate::helpers::seeded;
-use engine::catalog::ProductQuery;
+use model::ProductSearch as ProductQuery;
 use engine::Error;
 use model::{CategorySlug, PageRequest};
 
@@ -77,4 +77,98 @@ async fn a_product_is_found_by_slug_and_an_unknown_slug_is_not_found() {
     assert_eq!(found, any);
     assert_eq!(found.image_url, format!("/images/products/{}.svg", any.slug));
     assert!(matches!(services.catalog.by_slug("no-such-thing").await, Err(Error::NotFound("product"))));
+}
+
+fn search(pairs: &[(&str, &str)]) -> model::ProductSearch {
+    let mut p = model::SearchParams::default();
+    for (k, v) in pairs {
+        let v = Some(v.to_string());
+        match *k {
+            "q" => p.q = v,
+            "category" => p.category = v,
+            "brand" => p.brand = v,
+            "min_price" => p.min_price = v,
+            "max_price" => p.max_price = v,
+            "in_stock" => p.in_stock = v,
+            "sort" => p.sort = v,
+            "per_page" => p.per_page = v,
+            _ => unreachable!(),
+        }
+    }
+    p.parse().unwrap()
+}
+
+#[tokio::test]
+async fn facets_count_categories_and_brands_for_the_current_query() {
+    let services = seeded().await;
+    let all = services.catalog.list(&search(&[])).await.unwrap();
+    let by_category: u64 = all.facets.categories.iter().map(|f| f.count).sum();
+    assert_eq!(by_category, all.total);
+    assert!(all.facets.brands.windows(2).all(|w| w[0].count >= w[1].count));
+
+    let coffee = services.catalog.list(&search(&[("category", "coffee")])).await.unwrap();
+    // The category facet ignores its own filter (so other categories stay choosable) ...
+    assert_eq!(coffee.facets.categories.len(), all.facets.categories.len());
+    // ... while the brand facet counts only coffee.
+    let coffee_brands: u64 = coffee.facets.brands.iter().map(|f| f.count).sum();
+    assert_eq!(coffee_brands, coffee.total);
+    let brand = &coffee.facets.brands[0];
+    let narrowed = services.catalog.list(&search(&[("category", "coffee"), ("brand", &brand.value)])).await.unwrap();
+    assert_eq!(narrowed.total, brand.count);
+    assert!(narrowed.items.iter().all(|p| p.brand == brand.value && p.category.as_str() == "coffee"));
+}
+
+#[tokio::test]
+async fn price_and_stock_filters_and_every_sort_order_hold() {
+    let services = seeded().await;
+    let page = services
+        .catalog
+        .list(&search(&[("min_price", "2000"), ("max_price", "6000"), ("in_stock", "true"), ("per_page", "100")]))
+        .await
+        .unwrap();
+    assert!(page.total > 0);
+    assert!(page.items.iter().all(|p| (2000..=6000).contains(&p.price.amount) && p.stock > 0));
+
+    let asc = services.catalog.list(&search(&[("sort", "price_asc"), ("per_page", "100")])).await.unwrap();
+    assert!(asc.items.windows(2).all(|w| w[0].price.amount <= w[1].price.amount));
+    let desc = services.catalog.list(&search(&[("sort", "price_desc"), ("per_page", "100")])).await.unwrap();
+    assert!(desc.items.windows(2).all(|w| w[0].price.amount >= w[1].price.amount));
+    let rated = services.catalog.list(&search(&[("sort", "rating"), ("per_page", "100")])).await.unwrap();
+    assert!(rated.items.windows(2).all(|w| w[0].rating >= w[1].rating));
+    let newest = services.catalog.list(&search(&[("sort", "newest")])).await.unwrap();
+    assert_eq!(newest.items.len(), 24);
+}
+
+#[tokio::test]
+async fn relevance_really_orders_results_by_bm25_score() {
+    let services = seeded().await;
+    // A word in the name (indexed twice) outranks the same word only in a description.
+    let page = services.catalog.list(&search(&[("q", "espresso"), ("per_page", "100")])).await.unwrap();
+    assert!(page.total >= 2);
+    assert!(page.items[0].name.to_lowercase().contains("espresso"), "{}", page.items[0].name);
+    let last = page.items.last().unwrap();
+    assert!(!last.name.to_lowercase().contains("espresso") || page.items.iter().all(|p| p.name.to_lowercase().contains("espresso")));
+    // Punctuation is no barrier.
+    let punct = services.catalog.list(&search(&[("q", "dutch-oven!")])).await.unwrap();
+    assert!(punct.total >= 1);
+}
+
+#[tokio::test]
+async fn a_product_is_found_by_id_or_slug() {
+    let services = seeded().await;
+    let any = services.catalog.featured(1).await.unwrap().remove(0);
+    assert_eq!(services.catalog.by_id_or_slug(&any.id.0).await.unwrap(), any);
+    assert_eq!(services.catalog.by_id_or_slug(&any.slug).await.unwrap(), any);
+    assert!(matches!(services.catalog.by_id_or_slug("nope").await, Err(Error::NotFound("product"))));
+}
+
+#[tokio::test]
+async fn listing_queries_use_the_indexes() {
+    let services = seeded().await;
+    let text = services.catalog.explain(&search(&[("q", "coffee")])).await.unwrap();
+    assert!(text.contains("product_search"), "full-text index in the plan: {text}");
+    let category = services.catalog.explain(&search(&[("category", "coffee")])).await.unwrap();
+    assert!(category.contains("product_category"), "category index in the plan: {category}");
+    let brand = services.catalog.explain(&search(&[("brand", "Northwind")])).await.unwrap();
+    assert!(brand.contains("product_brand"), "brand index in the plan: {brand}");
 }

@@ -1,0 +1,392 @@
+//! Checkout: validate, price the cart, charge the card, then in ONE transaction take the stock
+//! (conditional decrements, so nothing is ever oversold), redeem the code, create the order,
+//! empty the cart and complete the idempotency record. Conflicts are retried; a failure after
+//! the charge refunds it.
+
+pub mod idempotency;
+pub mod payment;
+
+use crate::cart::{Carts, PricedCart};
+use crate::clock::Clock;
+use crate::identity::opaque::new_token;
+use crate::orders::{OrderViewer, Orders};
+use crate::shopper::Shopper;
+use crate::store::Store;
+use crate::{Error, Result};
+use idempotency::Claim;
+use model::{CheckoutDetails, CheckoutRequest, DiscountRejection, PlacedOrder};
+use payment::{PaymentError, PaymentProvider};
+use secrecy::ExposeSecret;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Attempts at the order transaction before giving up on write conflicts.
+const MAX_ATTEMPTS: u32 = 8;
+
+/// The checkout service.
+#[derive(Clone, Debug)]
+pub struct Checkout {
+    store: Store,
+    carts: Carts,
+    orders: Orders,
+    payments: Arc<dyn PaymentProvider>,
+    clock: Arc<dyn Clock>,
+}
+
+/// What a checkout answered, and whether it was a replay of an earlier identical request.
+#[derive(Debug, Clone)]
+pub struct CheckoutOutcome {
+    /// The order (with the guest's access token on first placement).
+    pub placed: PlacedOrder,
+    /// True when this repeats an earlier request with the same key.
+    pub replayed: bool,
+}
+
+/// Why the order transaction did not commit.
+enum TxFailure {
+    OutOfStock(usize),
+    DiscountUsedUp,
+    DiscountAlreadyUsed,
+    Conflict,
+    Other(Error),
+}
+
+impl Checkout {
+    /// Checkout over the store, carts and orders, charging through `payments`.
+    pub fn new(store: Store, carts: Carts, orders: Orders, payments: Arc<dyn PaymentProvider>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, carts, orders, payments, clock }
+    }
+
+    /// Places an order from the shopper's cart. `key` is the client's Idempotency-Key.
+    pub async fn place(&self, shopper: &Shopper, key: &str, request: &CheckoutRequest) -> Result<CheckoutOutcome> {
+        let key = idempotency::parse_key(key)?;
+        let account_email = match shopper.user_id() {
+            Some(user) => Some(self.account_email(user).await?),
+            None => None,
+        };
+        let details = request
+            .parse(account_email.is_none(), self.clock.year_month())
+            .map_err(|e| Error::Invalid { field: field_name(&e.field), message: e.message })?;
+        let body = serde_json::to_vec(request).map_err(|e| Error::invalid("body", e.to_string()))?;
+        let scope = shopper.scope();
+        match idempotency::claim(&self.store, &scope, &key, &idempotency::request_hash(&body)).await? {
+            Claim::Replay(response) => {
+                let placed: PlacedOrder = serde_json::from_str(&response)
+                    .map_err(|e| Error::invalid("Idempotency-Key", format!("stored response unreadable: {e}")))?;
+                return Ok(CheckoutOutcome { placed, replayed: true });
+            }
+            Claim::Fresh => {}
+        }
+        let email = account_email.or_else(|| details.email.as_ref().map(|e| e.as_str().to_string())).unwrap_or_default();
+        let result = self.place_claimed(shopper, &scope, &key, &details, &email).await;
+        if result.is_err() {
+            idempotency::release(&self.store, &scope, &key).await;
+        }
+        result.map(|placed| CheckoutOutcome { placed, replayed: false })
+    }
+
+    async fn place_claimed(
+        &self,
+        shopper: &Shopper,
+        scope: &str,
+        key: &str,
+        details: &CheckoutDetails,
+        email: &str,
+    ) -> Result<PlacedOrder> {
+        let cart = self.carts.priced(shopper).await?;
+        if cart.cart.lines.is_empty() {
+            return Err(Error::invalid("cart", "is empty; add something before checking out"));
+        }
+        if let Some(reason) = cart.rejection.clone() {
+            return Err(Error::InvalidDiscount(reason));
+        }
+        for line in &cart.cart.lines {
+            if line.quantity > line.available {
+                return Err(Error::OutOfStock { product: line.name.clone(), available: line.available });
+            }
+        }
+        let totals = self.carts.totals_for(&cart, details.shipping_method);
+        let order_id = uuid::Uuid::new_v4().simple().to_string()[..16].to_ascii_uppercase();
+        let charge = self
+            .payments
+            .charge(&details.card, totals.total, &order_id)
+            .await
+            .map_err(|e| match e {
+                PaymentError::Declined(message) => Error::PaymentDeclined(message),
+                PaymentError::Unavailable(message) => Error::PaymentProvider(message),
+            })?;
+
+        // Guests reach their order with a token; members through their account.
+        let guest_token = shopper.user_id().is_none().then(new_token);
+        let mut attempt = 0;
+        let outcome = loop {
+            attempt += 1;
+            let placed = self.draft(&order_id, email, details, &cart, &totals, guest_token.as_ref().map(|t| &t.0))?;
+            let order_json = self.order_content(shopper, email, details, &cart, &totals, &charge.id, guest_token.as_ref().map(|t| t.1.clone()));
+            match self.commit(shopper, scope, key, &order_id, &cart, email, order_json, &placed).await {
+                Ok(()) => break Ok(placed),
+                Err(TxFailure::Conflict) if attempt < MAX_ATTEMPTS => {
+                    // Another checkout touched the same stock: back off a little and retry.
+                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + rand::random::<u64>() % 10)).await;
+                }
+                Err(TxFailure::Conflict) => break Err(Error::Conflict("the shop is busy; please try again")),
+                Err(TxFailure::OutOfStock(i)) => {
+                    let line = &cart.cart.lines[i.min(cart.cart.lines.len() - 1)];
+                    let available = self.carts.get(shopper).await.ok()
+                        .and_then(|c| c.lines.iter().find(|l| l.id == line.id).map(|l| l.available))
+                        .unwrap_or(0);
+                    break Err(Error::OutOfStock { product: line.name.clone(), available });
+                }
+                Err(TxFailure::DiscountUsedUp) => break Err(Error::InvalidDiscount(DiscountRejection::UsedUp)),
+                Err(TxFailure::DiscountAlreadyUsed) => break Err(Error::InvalidDiscount(DiscountRejection::AlreadyUsed)),
+                Err(TxFailure::Other(e)) => break Err(e),
+            }
+        };
+        if outcome.is_err() {
+            if let Err(e) = self.payments.refund(&charge.id).await {
+                tracing::error!(order = %order_id, error = %e, "refund after a failed checkout failed; needs an operator");
+            }
+        }
+        outcome
+    }
+
+    /// The response as the shopper will see it (also stored for idempotent replays).
+    fn draft(
+        &self,
+        order_id: &str,
+        email: &str,
+        details: &CheckoutDetails,
+        cart: &PricedCart,
+        totals: &model::Totals,
+        guest_token: Option<&secrecy::SecretString>,
+    ) -> Result<PlacedOrder> {
+        let now = rfc3339_now(self.clock.now_unix());
+        let lines = cart
+            .cart
+            .lines
+            .iter()
+            .map(|l| model::OrderLine {
+                product_id: l.product_id.clone(),
+                slug: l.slug.clone(),
+                name: l.name.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                line_total: l.line_total,
+            })
+            .collect();
+        Ok(PlacedOrder {
+            order: model::Order {
+                id: order_id.to_string(),
+                status: model::OrderStatus::Paid,
+                email: email.to_string(),
+                lines,
+                discount_code: cart.effect.as_ref().and(cart.cart.discount_code.clone()),
+                totals: *totals,
+                shipping_address: details.address.clone(),
+                shipping_method: details.shipping_method,
+                card_last4: details.card.last4().to_string(),
+                events: vec![
+                    model::OrderEvent { status: model::OrderStatus::Placed, at: now.clone() },
+                    model::OrderEvent { status: model::OrderStatus::Paid, at: now.clone() },
+                ],
+                placed_at: now,
+                can_cancel: true,
+            },
+            access_token: guest_token.map(|t| t.expose_secret().to_string()),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn order_content(
+        &self,
+        shopper: &Shopper,
+        email: &str,
+        details: &CheckoutDetails,
+        cart: &PricedCart,
+        totals: &model::Totals,
+        charge_id: &str,
+        access_hash: Option<String>,
+    ) -> serde_json::Value {
+        let now = rfc3339_now(self.clock.now_unix());
+        let a = &details.address;
+        json!({
+            "user_id": shopper.user_id(),
+            "email": email,
+            "status": "paid",
+            "lines": cart.cart.lines.iter().map(|l| json!({
+                "product_id": l.product_id.0, "slug": l.slug, "name": l.name,
+                "quantity": l.quantity, "unit_price": l.unit_price.amount,
+            })).collect::<Vec<_>>(),
+            "currency": totals.total.currency.code(),
+            "subtotal": totals.subtotal.amount,
+            "discount": totals.discount.amount,
+            "shipping": totals.shipping.amount,
+            "tax": totals.tax.amount,
+            "total": totals.total.amount,
+            "discount_code": cart.effect.as_ref().and(cart.cart.discount_code.clone()),
+            "address": {
+                "name": a.name, "line1": a.line1, "line2": a.line2, "city": a.city,
+                "region": a.region, "postal_code": a.postal_code, "country": a.country,
+            },
+            "shipping_method": details.shipping_method.as_str(),
+            "card_last4": details.card.last4(),
+            "payment_ref": charge_id,
+            "access_hash": access_hash,
+            "events": [{ "status": "placed", "at": now }, { "status": "paid", "at": now }],
+        })
+    }
+
+    /// The order transaction. Every statement's outcome is checked by the database itself
+    /// (THROW on a failed conditional write), so a partial order can never commit.
+    #[allow(clippy::too_many_arguments)]
+    async fn commit(
+        &self,
+        shopper: &Shopper,
+        scope: &str,
+        key: &str,
+        order_id: &str,
+        cart: &PricedCart,
+        email: &str,
+        order: serde_json::Value,
+        placed: &PlacedOrder,
+    ) -> std::result::Result<(), TxFailure> {
+        let mut sql = String::from("BEGIN TRANSACTION;\n");
+        for i in 0..cart.cart.lines.len() {
+            sql.push_str(&format!(
+                "LET $taken_{i} = (UPDATE type::record('product', $p{i}) SET stock -= $q{i} WHERE stock >= $q{i} RETURN VALUE id);
+                 IF array::len($taken_{i}) = 0 {{ THROW 'checkout:out_of_stock:{i}' }};\n"
+            ));
+        }
+        let once = cart.effect.is_some() && cart.cart.discount_code.is_some();
+        if once {
+            sql.push_str(
+                "LET $redeemed = (UPDATE type::record('discount', $code) SET used_count += 1
+                     WHERE usage_limit = NONE OR used_count < usage_limit RETURN once_per_customer);
+                 IF array::len($redeemed) = 0 { THROW 'checkout:discount_used_up' };
+                 IF $redeemed[0].once_per_customer {
+                     CREATE discount_redemption SET code = $code, customer = $email, order_id = $order_id;
+                 };\n",
+            );
+        }
+        sql.push_str(
+            "CREATE type::record('orders', $order_id) CONTENT $order;
+             FOR $line IN $lines { DELETE type::record('cart_line', $line) WHERE cart = $cart; };
+             UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = time::now();
+             UPDATE idempotency SET state = 'done', order_id = $order_id, response = $response
+                 WHERE scope = $scope AND key = $key;
+             COMMIT TRANSACTION;",
+        );
+        let response = match serde_json::to_string(placed) {
+            Ok(r) => r,
+            Err(e) => return Err(TxFailure::Other(Error::invalid("order", e.to_string()))),
+        };
+        let mut query = self
+            .store
+            .db()
+            .query(sql)
+            .bind(("order_id", order_id.to_string()))
+            .bind(("order", order))
+            .bind(("cart", shopper.cart_key()))
+            .bind(("lines", cart.cart.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>()))
+            .bind(("code", cart.cart.discount_code.clone().unwrap_or_default()))
+            .bind(("email", email.to_string()))
+            .bind(("scope", scope.to_string()))
+            .bind(("key", key.to_string()))
+            .bind(("response", response));
+        for (i, line) in cart.cart.lines.iter().enumerate() {
+            query = query.bind((format!("p{i}"), line.product_id.0.clone())).bind((format!("q{i}"), i64::from(line.quantity)));
+        }
+        let mut res = query.await.map_err(|e| classify(&e.to_string()).unwrap_or(TxFailure::Other(e.into())))?;
+        let errors = res.take_errors();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let messages: Vec<String> = errors.values().map(ToString::to_string).collect();
+        Err(messages
+            .iter()
+            .find_map(|m| classify(m))
+            .unwrap_or_else(|| {
+                let first = errors.into_values().next();
+                TxFailure::Other(first.map_or(Error::Conflict("checkout failed"), Error::from))
+            }))
+    }
+
+    async fn account_email(&self, user_id: &str) -> Result<String> {
+        let mut res = self
+            .store
+            .db()
+            .query("SELECT VALUE email FROM type::record('user', $id)")
+            .bind(("id", user_id.to_string()))
+            .await?;
+        let emails: Vec<String> = res.take(0)?;
+        emails.into_iter().next().ok_or(Error::Unauthorized)
+    }
+
+    /// The orders service (for reading the placed order back).
+    pub fn orders(&self) -> &Orders {
+        &self.orders
+    }
+
+    /// Reads a just-placed order as its shopper sees it.
+    pub async fn read_back(&self, shopper: &Shopper, order_id: &str) -> Result<model::Order> {
+        match shopper {
+            Shopper::Member { user_id } => self.orders.get(&OrderViewer::Member(user_id.clone()), order_id).await,
+            Shopper::Guest { .. } => self.orders.get(&OrderViewer::Admin, order_id).await,
+        }
+    }
+}
+
+fn classify(message: &str) -> Option<TxFailure> {
+    if let Some(rest) = message.split("checkout:out_of_stock:").nth(1) {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        return Some(TxFailure::OutOfStock(digits.parse().unwrap_or(0)));
+    }
+    if message.contains("checkout:discount_used_up") {
+        return Some(TxFailure::DiscountUsedUp);
+    }
+    if message.contains("discount_redemption_once") {
+        return Some(TxFailure::DiscountAlreadyUsed);
+    }
+    if message.contains("can be retried") || message.contains("conflict") {
+        return Some(TxFailure::Conflict);
+    }
+    None
+}
+
+/// Maps a model field name to the engine's static field names.
+fn field_name(field: &str) -> &'static str {
+    const FIELDS: &[&str] = &[
+        "email",
+        "shipping_address.name",
+        "shipping_address.line1",
+        "shipping_address.line2",
+        "shipping_address.city",
+        "shipping_address.region",
+        "shipping_address.postal_code",
+        "shipping_address.country",
+        "shipping_method",
+        "payment.method",
+        "payment.card_number",
+        "payment.exp_month",
+        "payment.exp_year",
+        "payment.cvc",
+    ];
+    FIELDS.iter().find(|f| **f == field).copied().unwrap_or("body")
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for unix seconds.
+pub fn rfc3339_now(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+}

@@ -1,0 +1,278 @@
+//! Orders: reading them (owner, guest token or admin), the status machine with a tracking event
+//! per transition, cancellation with restock and refund, and guest orders joining an account.
+
+use crate::checkout::payment::PaymentProvider;
+use crate::identity::opaque::hash_of;
+use crate::store::Store;
+use crate::{Error, Result};
+use model::{
+    Address, Currency, Money, Order, OrderEvent, OrderLine, OrderStatus, ProductId, ShippingMethod, Totals,
+};
+use secrecy::SecretString;
+use std::sync::Arc;
+use surrealdb::types::SurrealValue;
+
+/// Who is reading or acting on an order.
+#[derive(Debug, Clone)]
+pub enum OrderViewer {
+    /// A signed-in user: only their own orders.
+    Member(String),
+    /// Whoever holds the order's guest access token.
+    Guest(SecretString),
+    /// An admin: every order.
+    Admin,
+}
+
+/// Orders over the store.
+#[derive(Clone, Debug)]
+pub struct Orders {
+    store: Store,
+    payments: Arc<dyn PaymentProvider>,
+}
+
+#[derive(SurrealValue)]
+pub(crate) struct LineRow {
+    pub product_id: String,
+    pub slug: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+}
+
+#[derive(SurrealValue)]
+pub(crate) struct AddressRow {
+    pub name: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(SurrealValue)]
+pub(crate) struct EventRow {
+    pub status: String,
+    pub at: String,
+}
+
+#[derive(SurrealValue)]
+struct OrderRow {
+    id: String,
+    status: String,
+    email: String,
+    lines: Vec<LineRow>,
+    currency: String,
+    subtotal: i64,
+    discount: i64,
+    shipping: i64,
+    tax: i64,
+    total: i64,
+    discount_code: Option<String>,
+    address: AddressRow,
+    shipping_method: String,
+    card_last4: String,
+    events: Vec<EventRow>,
+    placed_at: String,
+}
+
+const ORDER_FIELDS: &str = "record::id(id) AS id, status, email, lines, currency, subtotal, discount, shipping, tax, \
+     total, discount_code, address, shipping_method, card_last4, events, <string> placed_at AS placed_at";
+
+impl OrderRow {
+    fn into_model(self) -> Result<Order> {
+        let corrupt = |what: &str| Error::invalid("order", format!("stored order {} has an invalid {what}", self.id));
+        let currency = Currency::parse(&self.currency).map_err(|_| corrupt("currency"))?;
+        let status = OrderStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?;
+        let money = |amount| Money::new(amount, currency);
+        let lines = self
+            .lines
+            .into_iter()
+            .map(|l| {
+                let quantity = u32::try_from(l.quantity).unwrap_or(0);
+                OrderLine {
+                    product_id: ProductId(l.product_id),
+                    slug: l.slug,
+                    name: l.name,
+                    quantity,
+                    unit_price: money(l.unit_price),
+                    line_total: money(l.unit_price.saturating_mul(i64::from(quantity))),
+                }
+            })
+            .collect();
+        let events = self
+            .events
+            .into_iter()
+            .filter_map(|e| OrderStatus::parse(&e.status).map(|status| OrderEvent { status, at: e.at }))
+            .collect();
+        Ok(Order {
+            shipping_method: ShippingMethod::parse(&self.shipping_method).ok_or_else(|| corrupt("shipping method"))?,
+            id: self.id,
+            status,
+            email: self.email,
+            lines,
+            discount_code: self.discount_code,
+            totals: Totals {
+                subtotal: money(self.subtotal),
+                discount: money(self.discount),
+                shipping: money(self.shipping),
+                tax: money(self.tax),
+                total: money(self.total),
+            },
+            shipping_address: Address {
+                name: self.address.name,
+                line1: self.address.line1,
+                line2: self.address.line2,
+                city: self.address.city,
+                region: self.address.region,
+                postal_code: self.address.postal_code,
+                country: self.address.country,
+            },
+            card_last4: self.card_last4,
+            events,
+            placed_at: self.placed_at,
+            can_cancel: status.is_cancellable(),
+        })
+    }
+}
+
+/// `WHERE` clause restricting to what `viewer` may see, with its bindings.
+fn visible_to(viewer: &OrderViewer) -> (&'static str, String) {
+    match viewer {
+        OrderViewer::Member(user) => ("user_id = $who", user.clone()),
+        OrderViewer::Guest(token) => ("access_hash = $who", hash_of(token)),
+        OrderViewer::Admin => ("true OR $who = ''", String::new()),
+    }
+}
+
+impl Orders {
+    /// Orders over `store`, refunding through `payments`.
+    pub fn new(store: Store, payments: Arc<dyn PaymentProvider>) -> Self {
+        Self { store, payments }
+    }
+
+    /// A user's orders, newest first.
+    pub async fn list(&self, user_id: &str) -> Result<Vec<Order>> {
+        let sql = format!("SELECT {ORDER_FIELDS} FROM orders WHERE user_id = $user ORDER BY placed_at DESC LIMIT 200");
+        let mut res = self.store.db().query(sql).bind(("user", user_id.to_string())).await?;
+        let rows: Vec<OrderRow> = res.take(0)?;
+        rows.into_iter().map(OrderRow::into_model).collect()
+    }
+
+    /// Every order, newest first (admin dashboard), optionally of one status.
+    pub async fn list_all(&self, status: Option<OrderStatus>, limit: u32) -> Result<Vec<Order>> {
+        let filter = if status.is_some() { "WHERE status = $status" } else { "" };
+        let sql = format!("SELECT {ORDER_FIELDS} FROM orders {filter} ORDER BY placed_at DESC LIMIT $limit");
+        let mut res = self
+            .store
+            .db()
+            .query(sql)
+            .bind(("status", status.map(|s| s.as_str()).unwrap_or_default()))
+            .bind(("limit", i64::from(limit)))
+            .await?;
+        let rows: Vec<OrderRow> = res.take(0)?;
+        rows.into_iter().map(OrderRow::into_model).collect()
+    }
+
+    /// One order, if `viewer` may see it; otherwise `NotFound` (never a hint that it exists).
+    pub async fn get(&self, viewer: &OrderViewer, order_id: &str) -> Result<Order> {
+        let (condition, who) = visible_to(viewer);
+        let sql = format!("SELECT {ORDER_FIELDS} FROM type::record('orders', $id) WHERE {condition}");
+        let mut res = self.store.db().query(sql).bind(("id", order_id.to_string())).bind(("who", who)).await?;
+        let row: Option<OrderRow> = res.take(0)?;
+        row.ok_or(Error::NotFound("order"))?.into_model()
+    }
+
+    /// Cancels an order the viewer may see, if it has not shipped: stock goes back and the
+    /// payment is refunded.
+    pub async fn cancel(&self, viewer: &OrderViewer, order_id: &str) -> Result<Order> {
+        self.get(viewer, order_id).await?;
+        self.transition(order_id, OrderStatus::Cancelled).await
+    }
+
+    /// Moves an order to `next` (admin), recording a tracking event; the status machine decides.
+    pub async fn set_status(&self, order_id: &str, next: OrderStatus) -> Result<Order> {
+        self.transition(order_id, next).await
+    }
+
+    async fn transition(&self, order_id: &str, next: OrderStatus) -> Result<Order> {
+        let current = self.get(&OrderViewer::Admin, order_id).await?;
+        if !current.status.can_become(next) {
+            return Err(Error::InvalidTransition { current: current.status, requested: next });
+        }
+        // Conditional on the status we judged, so two racing transitions cannot both apply.
+        let restock = next == OrderStatus::Cancelled;
+        let mut res = self
+            .store
+            .db()
+            .query(
+                "BEGIN TRANSACTION;
+                 LET $moved = (UPDATE type::record('orders', $id)
+                     SET status = $next, events += { status: $next, at: <string> time::now() }
+                     WHERE status = $current RETURN VALUE lines);
+                 IF $restock {
+                     FOR $lines IN $moved {
+                         FOR $l IN $lines {
+                             UPDATE type::record('product', $l.product_id) SET stock += $l.quantity;
+                         };
+                     };
+                 };
+                 RETURN array::len($moved);
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("id", order_id.to_string()))
+            .bind(("next", next.as_str()))
+            .bind(("current", current.status.as_str()))
+            .bind(("restock", restock))
+            .await?
+            .check()?;
+        let last = res.num_statements().saturating_sub(2);
+        let moved: Option<i64> = res.take(last)?;
+        if moved.unwrap_or(0) == 0 {
+            let now = self.get(&OrderViewer::Admin, order_id).await?;
+            return Err(Error::InvalidTransition { current: now.status, requested: next });
+        }
+        if matches!(next, OrderStatus::Cancelled | OrderStatus::Refunded) {
+            self.refund(order_id).await;
+        }
+        self.get(&OrderViewer::Admin, order_id).await
+    }
+
+    /// Gives the order's payment back. A failure is logged for an operator; the order's status
+    /// already says the money is owed back.
+    async fn refund(&self, order_id: &str) {
+        let charge = async {
+            let mut res = self
+                .store
+                .db()
+                .query("SELECT VALUE payment_ref FROM type::record('orders', $id)")
+                .bind(("id", order_id.to_string()))
+                .await?;
+            let refs: Vec<String> = res.take(0)?;
+            Ok::<_, Error>(refs.into_iter().next())
+        };
+        match charge.await {
+            Ok(Some(charge)) => {
+                if let Err(e) = self.payments.refund(&charge).await {
+                    tracing::error!(order = order_id, error = %e, "refund failed; needs an operator");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(order = order_id, error = %crate::error::error_chain(&e), "refund lookup failed"),
+        }
+    }
+
+    /// Guest orders placed with `email` join `user_id`'s account (called on sign-in).
+    pub async fn claim_guest_orders(&self, user_id: &str, email: &str) -> Result<u64> {
+        let mut res = self
+            .store
+            .db()
+            .query("UPDATE orders SET user_id = $user WHERE email = $email AND user_id = NONE RETURN VALUE id")
+            .bind(("user", user_id.to_string()))
+            .bind(("email", email.to_string()))
+            .await?
+            .check()?;
+        let claimed: Vec<surrealdb::types::Value> = res.take(0)?;
+        Ok(claimed.len() as u64)
+    }
+}
