@@ -271,6 +271,7 @@ impl Checkout {
         }
         sql.push_str(
             "CREATE type::record('orders', $order_id) CONTENT $order;
+             UPDATE type::record('orders', $order_id) SET placed_at = <datetime> $placed_at;
              FOR $line IN $lines { DELETE type::record('cart_line', $line) WHERE cart = $cart; };
              UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = time::now();
              UPDATE idempotency SET state = 'done', order_id = $order_id, response = $response
@@ -286,13 +287,14 @@ impl Checkout {
             .db()
             .query(sql)
             .bind(("order_id", order_id.to_string()))
-            .bind(("order", order))
+            .bind(("order", without_nulls(order)))
             .bind(("cart", shopper.cart_key()))
             .bind(("lines", cart.cart.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>()))
             .bind(("code", cart.cart.discount_code.clone().unwrap_or_default()))
             .bind(("email", email.to_string()))
             .bind(("scope", scope.to_string()))
             .bind(("key", key.to_string()))
+            .bind(("placed_at", placed.order.placed_at.clone()))
             .bind(("response", response));
         for (i, line) in cart.cart.lines.iter().enumerate() {
             query = query.bind((format!("p{i}"), line.product_id.0.clone())).bind((format!("q{i}"), i64::from(line.quantity)));
@@ -307,8 +309,10 @@ impl Checkout {
             .iter()
             .find_map(|m| classify(m))
             .unwrap_or_else(|| {
-                let first = errors.into_values().next();
-                TxFailure::Other(first.map_or(Error::Conflict("checkout failed"), Error::from))
+                // Report the statement that failed, not the ones skipped because of it.
+                let mut errors: Vec<_> = errors.into_values().collect();
+                errors.sort_by_key(|e| is_consequence(&e.to_string()));
+                TxFailure::Other(errors.into_iter().next().map_or(Error::Conflict("checkout failed"), Error::from))
             }))
     }
 
@@ -334,6 +338,22 @@ impl Checkout {
             Shopper::Member { user_id } => self.orders.get(&OrderViewer::Member(user_id.clone()), order_id).await,
             Shopper::Guest { .. } => self.orders.get(&OrderViewer::Admin, order_id).await,
         }
+    }
+}
+
+/// True for the errors a transaction reports for statements skipped after the real failure.
+fn is_consequence(message: &str) -> bool {
+    message.contains("was not executed") || message.contains("Cannot COMMIT")
+}
+
+/// SurrealDB reads JSON `null` as NULL, which an `option<…>` field refuses: leave such keys out.
+fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect()
+        }
+        serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod cart;
 mod catalog;
+mod checkout;
 mod helpers;
 mod identity;
 mod seed;
