@@ -4,7 +4,8 @@
 mod api;
 mod components;
 mod pages;
+pub mod url;
 
-pub use api::{get_product, list_categories, list_featured_products, list_products};
+pub use api::{get_product, list_categories, list_featured_products, search_products};
 pub use components::{ProductCard, ProductGrid};
 pub use pages::{CategoryPage, HomePage, ProductPage, SearchPage};

@@ -28,6 +28,9 @@ pub enum AppError {
     /// Clashes with existing data (e.g. an email already registered).
     #[error("{0}")]
     Conflict(String),
+    /// The card was declined; nothing was charged or changed.
+    #[error("{0}")]
+    PaymentDeclined(String),
     /// The server failed; details are in its log under `request_id`.
     #[error("something went wrong on our side (request {request_id})")]
     Internal {

@@ -30,10 +30,7 @@ pub fn Header(
                         }
                     })}
                 </Suspense>
-                <span class="cart-icon" role="img" aria-label="Cart, empty" title="Cart">
-                    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path d="M3 4h2l2.4 10.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 1.9-1.4L21 8H6.2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.5" fill="currentColor"/><circle cx="17" cy="20" r="1.5" fill="currentColor"/></svg>
-                    <span class="cart-icon__count">"0"</span>
-                </span>
+                <crate::cart::CartLink/>
             </div>
             <nav class="category-nav" aria-label="Categories">
                 <Suspense fallback=|| ()>

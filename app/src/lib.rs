@@ -3,9 +3,12 @@
 //! `hydrate` into the WASM bundle (never both).
 
 pub mod account;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod error;
 pub mod layout;
+pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -47,6 +50,7 @@ pub fn App() -> impl IntoView {
     let auth_version = AuthVersion(RwSignal::new(0));
     provide_context(auth_version);
     let user = Resource::new(move || auth_version.0.get(), |_| account::current_account());
+    provide_context(cart::CartVersion(RwSignal::new(0)));
     // Effects run only in the browser: this flips once the WASM bundle has hydrated the page,
     // which the end-to-end tests wait for before they click.
     let hydrated = RwSignal::new(false);
@@ -69,6 +73,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage/>
                         <Route path=path!("/register") view=RegisterPage/>
                         <Route path=path!("/account") view=AccountPage/>
+                        <Route path=path!("/cart") view=cart::CartPage/>
+                        <Route path=path!("/checkout") view=checkout::CheckoutPage/>
+                        <Route path=path!("/orders") view=orders::OrdersPage/>
+                        <Route path=path!("/orders/:id") view=orders::OrderPage/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -52,6 +52,38 @@ pub fn require_claims() -> Result<engine::identity::AccessClaims, AppError> {
     current_claims()?.ok_or_else(|| AppError::Unauthorized("Sign in to see this.".into()))
 }
 
+/// Who is shopping: the signed-in user, else this browser's guest session. A session that
+/// belongs to an account but comes without a valid sign-in is refused (sign in again).
+pub async fn current_shopper() -> Result<engine::shopper::Shopper, AppError> {
+    use engine::shopper::Shopper;
+    if let Some(claims) = current_claims()? {
+        return Ok(Shopper::Member { user_id: claims.sub });
+    }
+    let token = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE)
+        .ok_or_else(|| AppError::Unauthorized("Your browser session has ended; reload the page.".into()))?;
+    match services()?.sessions.resolve(&token.into()).await? {
+        Some(session) if session.user_id.is_none() => Ok(Shopper::Guest { session_id: session.info.id }),
+        Some(_) => Err(AppError::Unauthorized("Your sign-in has expired; sign in again.".into())),
+        None => Err(AppError::Unauthorized("Your browser session has ended; reload the page.".into())),
+    }
+}
+
+/// A requested quantity, or 422 naming `quantity`.
+pub fn quantity(raw: i64) -> Result<model::Quantity, AppError> {
+    model::Quantity::parse(raw).map_err(|e| AppError::Invalid { field: "quantity".into(), message: e.to_string() })
+}
+
+/// Who is looking at an order: a guest's token wins, else the signed-in owner. Anyone else
+/// gets "not found", never a hint that the order exists.
+pub fn order_viewer(token: Option<String>) -> Result<engine::orders::OrderViewer, AppError> {
+    use engine::orders::OrderViewer;
+    match (token.filter(|t| !t.is_empty()), current_claims()?) {
+        (Some(token), _) => Ok(OrderViewer::Guest(token.into())),
+        (None, Some(claims)) => Ok(OrderViewer::Member(claims.sub)),
+        (None, None) => Err(AppError::NotFound("order".into())),
+    }
+}
+
 /// Appends a `Set-Cookie` header to the server function's response.
 pub fn set_cookie(value: &str) {
     if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
@@ -68,6 +100,23 @@ impl From<engine::Error> for AppError {
             engine::Error::Unauthorized => AppError::Unauthorized("Your sign-in is not valid; sign in again.".into()),
             engine::Error::Forbidden => AppError::Forbidden,
             engine::Error::Conflict(message) => AppError::Conflict(message.into()),
+            engine::Error::OutOfStock { product, available } => {
+                AppError::Conflict(format!("Only {available} of {product} available."))
+            }
+            engine::Error::InvalidDiscount(reason) => {
+                AppError::Invalid { field: "code".into(), message: reason.to_string() }
+            }
+            engine::Error::PaymentDeclined(message) => AppError::PaymentDeclined(message),
+            engine::Error::IdempotencyMismatch => AppError::Invalid {
+                field: "Idempotency-Key".into(),
+                message: "this checkout was already submitted with other details; reload the page".into(),
+            },
+            engine::Error::IdempotencyInProgress => {
+                AppError::Conflict("Your order is already being placed; wait a moment.".into())
+            }
+            engine::Error::InvalidTransition { current, .. } => {
+                AppError::Conflict(format!("This order is {} and can no longer be changed that way.", current.as_str()))
+            }
             internal => {
                 let request_id = request_id();
                 // Logged once here, at the boundary, with its cause chain; the page gets the id.
@@ -95,8 +144,7 @@ pub async fn signed_in_browser(
         .chars()
         .take(200)
         .collect();
-    let session =
-        services.sessions.continue_for(&issued.user.id, presented.as_ref(), model::Channel::Web, &device).await?;
+    let session = services.continue_signed_in(&issued.user, presented.as_ref(), model::Channel::Web, &device).await?;
     for cookie in cookies::login_cookies(
         &issued.access_token,
         issued.expires_in,

@@ -140,7 +140,10 @@ impl Carts {
             let quantity = u32::try_from(row.quantity).unwrap_or(0);
             let line_currency = row.currency.as_deref().map(Currency::parse).transpose().ok().flatten();
             if line_currency.is_some_and(|c| c != currency) {
-                return Err(Error::invalid("cart", format!("product {product_id} is not priced in {}", currency.code())));
+                return Err(Error::invalid(
+                    "cart",
+                    format!("product {product_id} is not priced in {}", currency.code()),
+                ));
             }
             let line = PricedLine { unit_price, quantity, category: row.category.unwrap_or_default() };
             lines.push(CartLine {

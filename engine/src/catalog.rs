@@ -150,7 +150,10 @@ impl Catalog {
             per_page: page.per_page(),
             facets: Facets {
                 categories: facet_values(
-                    categories.into_iter().map(|c| FacetValue { value: c.category, count: count_of(c.count) }).collect(),
+                    categories
+                        .into_iter()
+                        .map(|c| FacetValue { value: c.category, count: count_of(c.count) })
+                        .collect(),
                 ),
                 brands: facet_values(
                     brands.into_iter().map(|b| FacetValue { value: b.brand, count: count_of(b.count) }).collect(),

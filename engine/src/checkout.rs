@@ -54,7 +54,13 @@ enum TxFailure {
 
 impl Checkout {
     /// Checkout over the store, carts and orders, charging through `payments`.
-    pub fn new(store: Store, carts: Carts, orders: Orders, payments: Arc<dyn PaymentProvider>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        store: Store,
+        carts: Carts,
+        orders: Orders,
+        payments: Arc<dyn PaymentProvider>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self { store, carts, orders, payments, clock }
     }
 
@@ -78,7 +84,8 @@ impl Checkout {
             }
             Claim::Fresh => {}
         }
-        let email = account_email.or_else(|| details.email.as_ref().map(|e| e.as_str().to_string())).unwrap_or_default();
+        let email =
+            account_email.or_else(|| details.email.as_ref().map(|e| e.as_str().to_string())).unwrap_or_default();
         let result = self.place_claimed(shopper, &scope, &key, &details, &email).await;
         if result.is_err() {
             idempotency::release(&self.store, &scope, &key).await;
@@ -108,14 +115,10 @@ impl Checkout {
         }
         let totals = self.carts.totals_for(&cart, details.shipping_method);
         let order_id = uuid::Uuid::new_v4().simple().to_string()[..16].to_ascii_uppercase();
-        let charge = self
-            .payments
-            .charge(&details.card, totals.total, &order_id)
-            .await
-            .map_err(|e| match e {
-                PaymentError::Declined(message) => Error::PaymentDeclined(message),
-                PaymentError::Unavailable(message) => Error::PaymentProvider(message),
-            })?;
+        let charge = self.payments.charge(&details.card, totals.total, &order_id).await.map_err(|e| match e {
+            PaymentError::Declined(message) => Error::PaymentDeclined(message),
+            PaymentError::Unavailable(message) => Error::PaymentProvider(message),
+        })?;
 
         // Guests reach their order with a token; members through their account.
         let guest_token = shopper.user_id().is_none().then(new_token);
@@ -123,23 +126,38 @@ impl Checkout {
         let outcome = loop {
             attempt += 1;
             let placed = self.draft(&order_id, email, details, &cart, &totals, guest_token.as_ref().map(|t| &t.0))?;
-            let order_json = self.order_content(shopper, email, details, &cart, &totals, &charge.id, guest_token.as_ref().map(|t| t.1.clone()));
+            let order_json = self.order_content(
+                shopper,
+                email,
+                details,
+                &cart,
+                &totals,
+                &charge.id,
+                guest_token.as_ref().map(|t| t.1.clone()),
+            );
             match self.commit(shopper, scope, key, &order_id, &cart, email, order_json, &placed).await {
                 Ok(()) => break Ok(placed),
                 Err(TxFailure::Conflict) if attempt < MAX_ATTEMPTS => {
                     // Another checkout touched the same stock: back off a little and retry.
-                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + rand::random::<u64>() % 10)).await;
+                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + rand::random::<u64>() % 10))
+                        .await;
                 }
                 Err(TxFailure::Conflict) => break Err(Error::Conflict("the shop is busy; please try again")),
                 Err(TxFailure::OutOfStock(i)) => {
                     let line = &cart.cart.lines[i.min(cart.cart.lines.len() - 1)];
-                    let available = self.carts.get(shopper).await.ok()
+                    let available = self
+                        .carts
+                        .get(shopper)
+                        .await
+                        .ok()
                         .and_then(|c| c.lines.iter().find(|l| l.id == line.id).map(|l| l.available))
                         .unwrap_or(0);
                     break Err(Error::OutOfStock { product: line.name.clone(), available });
                 }
                 Err(TxFailure::DiscountUsedUp) => break Err(Error::InvalidDiscount(DiscountRejection::UsedUp)),
-                Err(TxFailure::DiscountAlreadyUsed) => break Err(Error::InvalidDiscount(DiscountRejection::AlreadyUsed)),
+                Err(TxFailure::DiscountAlreadyUsed) => {
+                    break Err(Error::InvalidDiscount(DiscountRejection::AlreadyUsed))
+                }
                 Err(TxFailure::Other(e)) => break Err(e),
             }
         };
@@ -297,7 +315,9 @@ impl Checkout {
             .bind(("placed_at", placed.order.placed_at.clone()))
             .bind(("response", response));
         for (i, line) in cart.cart.lines.iter().enumerate() {
-            query = query.bind((format!("p{i}"), line.product_id.0.clone())).bind((format!("q{i}"), i64::from(line.quantity)));
+            query = query
+                .bind((format!("p{i}"), line.product_id.0.clone()))
+                .bind((format!("q{i}"), i64::from(line.quantity)));
         }
         let mut res = query.await.map_err(|e| classify(&e.to_string()).unwrap_or(TxFailure::Other(e.into())))?;
         let errors = res.take_errors();
@@ -305,15 +325,12 @@ impl Checkout {
             return Ok(());
         }
         let messages: Vec<String> = errors.values().map(ToString::to_string).collect();
-        Err(messages
-            .iter()
-            .find_map(|m| classify(m))
-            .unwrap_or_else(|| {
-                // Report the statement that failed, not the ones skipped because of it.
-                let mut errors: Vec<_> = errors.into_values().collect();
-                errors.sort_by_key(|e| is_consequence(&e.to_string()));
-                TxFailure::Other(errors.into_iter().next().map_or(Error::Conflict("checkout failed"), Error::from))
-            }))
+        Err(messages.iter().find_map(|m| classify(m)).unwrap_or_else(|| {
+            // Report the statement that failed, not the ones skipped because of it.
+            let mut errors: Vec<_> = errors.into_values().collect();
+            errors.sort_by_key(|e| is_consequence(&e.to_string()));
+            TxFailure::Other(errors.into_iter().next().map_or(Error::Conflict("checkout failed"), Error::from))
+        }))
     }
 
     async fn account_email(&self, user_id: &str) -> Result<String> {

@@ -5,9 +5,7 @@ use crate::checkout::payment::PaymentProvider;
 use crate::identity::opaque::hash_of;
 use crate::store::Store;
 use crate::{Error, Result};
-use model::{
-    Address, Currency, Money, Order, OrderEvent, OrderLine, OrderStatus, ProductId, ShippingMethod, Totals,
-};
+use model::{Address, Currency, Money, Order, OrderEvent, OrderLine, OrderStatus, ProductId, ShippingMethod, Totals};
 use secrecy::SecretString;
 use std::sync::Arc;
 use surrealdb::types::SurrealValue;

@@ -187,7 +187,11 @@ fn luhn_ok(digits: &str) -> bool {
             let d = u32::from(b - b'0');
             if i % 2 == 1 {
                 let d2 = d * 2;
-                if d2 > 9 { d2 - 9 } else { d2 }
+                if d2 > 9 {
+                    d2 - 9
+                } else {
+                    d2
+                }
             } else {
                 d
             }
@@ -211,7 +215,10 @@ impl AddressInput {
         }
         let postal_code = required("shipping_address.postal_code", &self.postal_code, 16)?;
         if !postal_code.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') {
-            return Err(FieldError::new("shipping_address.postal_code", "may hold only letters, digits, spaces and hyphens"));
+            return Err(FieldError::new(
+                "shipping_address.postal_code",
+                "may hold only letters, digits, spaces and hyphens",
+            ));
         }
         Ok(Address {
             name: required("shipping_address.name", &self.name, 100)?,

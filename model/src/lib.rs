@@ -17,8 +17,8 @@ pub mod session;
 
 pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
 pub use catalog::{Attribute, Category, CategorySlug, Product, ProductId, ProductPage};
-pub use identity::{Email, EmailError, Role, User};
 pub use checkout::{Address, AddressInput, Card, CheckoutDetails, CheckoutRequest, PaymentInput, ShippingMethod};
+pub use identity::{Email, EmailError, Role, User};
 pub use money::{Currency, Money, MoneyError};
 pub use order::{Order, OrderEvent, OrderLine, OrderStatus, PlacedOrder};
 pub use paging::{PageRequest, PagingError};

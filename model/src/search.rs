@@ -106,9 +106,8 @@ fn present(raw: &Option<String>) -> Option<&str> {
 
 fn price(field: &'static str, raw: &Option<String>) -> Result<Option<i64>, FieldError> {
     let Some(s) = present(raw) else { return Ok(None) };
-    let value: i64 = s
-        .parse()
-        .map_err(|_| FieldError::new(field, format!("expected a whole number of cents, got `{s}`")))?;
+    let value: i64 =
+        s.parse().map_err(|_| FieldError::new(field, format!("expected a whole number of cents, got `{s}`")))?;
     if value < 0 {
         return Err(FieldError::new(field, "must not be negative"));
     }
@@ -149,7 +148,10 @@ impl SearchParams {
         let sort = match present(&self.sort) {
             None => Sort::default(),
             Some(s) => Sort::parse(s).ok_or_else(|| {
-                FieldError::new("sort", format!("unknown sort `{s}`; expected relevance, price_asc, price_desc, newest or rating"))
+                FieldError::new(
+                    "sort",
+                    format!("unknown sort `{s}`; expected relevance, price_asc, price_desc, newest or rating"),
+                )
             })?,
         };
         let page = PageRequest::parse(whole("page", &self.page)?, whole("per_page", &self.per_page)?)
@@ -256,9 +258,16 @@ mod tests {
 
     #[test]
     fn a_search_survives_its_own_url() {
-        let search = params(&[("q", "trail shoes"), ("brand", "Northwind"), ("min_price", "1000"), ("sort", "price_desc"), ("page", "2"), ("in_stock", "1")])
-            .parse()
-            .unwrap();
+        let search = params(&[
+            ("q", "trail shoes"),
+            ("brand", "Northwind"),
+            ("min_price", "1000"),
+            ("sort", "price_desc"),
+            ("page", "2"),
+            ("in_stock", "1"),
+        ])
+        .parse()
+        .unwrap();
         let mut back = SearchParams::default();
         for (k, v) in search.to_pairs() {
             let v = Some(v);

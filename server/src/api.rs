@@ -1,17 +1,19 @@
 //! The versioned HTTP API under `/v1`, described by the OpenAPI document it serves.
 
 mod auth;
+mod cart;
 mod catalog;
+mod checkout;
 mod error;
 mod json;
 mod openapi;
-mod params;
+mod orders;
 mod sessions;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 
 use crate::AppState;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Router;
 
 /// The `/v1` routes (nested under `/v1` by the caller).
@@ -19,6 +21,17 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/categories", get(catalog::list_categories))
         .route("/products", get(catalog::list_products))
+        .route("/products/{key}", get(catalog::get_product))
+        .route("/cart", get(cart::get_cart))
+        .route("/cart/items", post(cart::add_item))
+        .route("/cart/items/{line_id}", patch(cart::set_quantity).delete(cart::remove_item))
+        .route("/cart/discount", post(cart::apply_discount).delete(cart::remove_discount))
+        .route("/checkout", post(checkout::checkout))
+        .route("/orders", get(orders::list))
+        .route("/orders/{id}", get(orders::get))
+        .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/admin/orders", get(orders::admin_list))
+        .route("/admin/orders/{id}/status", post(orders::admin_set_status))
         .route("/auth/register", post(auth::register))
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))

@@ -71,7 +71,10 @@ pub async fn reject_cross_site_writes(request: Request, next: Next) -> Response 
     let method = request.method();
     let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     let headers = request.headers();
-    let uses_cookies = cookie(headers, ACCESS_COOKIE).is_some() || cookie(headers, REFRESH_COOKIE).is_some();
+    // The guest session cookie counts too: it carries a guest's cart.
+    let uses_cookies = [ACCESS_COOKIE, REFRESH_COOKIE, app::ssr::cookies::SESSION_COOKIE]
+        .iter()
+        .any(|name| cookie(headers, name).is_some());
     if writes && uses_cookies && !headers.contains_key(header::AUTHORIZATION) && !same_origin(headers) {
         return ApiError::cross_site().into_response();
     }

@@ -46,7 +46,17 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         access_minutes: config.jwt_expiration_minutes,
         refresh_days: config.jwt_refresh_expiry_days,
     };
-    Ok(Services::new(store, identity))
+    let commerce = engine::CommerceSettings {
+        pricing: engine::cart::pricing::PricingSettings {
+            currency: model::Currency::USD,
+            standard_shipping: i64::from(config.shipping_standard_cents),
+            express_shipping: i64::from(config.shipping_express_cents),
+            free_shipping_threshold: i64::from(config.free_shipping_threshold_cents),
+            tax_rate_bps: config.tax_rate_bps,
+        },
+        ..engine::CommerceSettings::default()
+    };
+    Ok(Services::with_commerce(store, identity, commerce))
 }
 
 /// Seeds whatever is missing (the `seed` command).

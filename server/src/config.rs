@@ -51,6 +51,14 @@ pub struct Config {
     pub demo_password: Option<SecretString>,
     /// `LEPTOS_CONFIG` (default `Leptos.toml`): the Leptos site settings file.
     pub leptos_config: PathBuf,
+    /// `SHIPPING_STANDARD_CENTS`: standard shipping flat rate in cents (default 599).
+    pub shipping_standard_cents: u32,
+    /// `SHIPPING_EXPRESS_CENTS`: express shipping rate in cents (default 1999).
+    pub shipping_express_cents: u32,
+    /// `FREE_SHIPPING_THRESHOLD_CENTS`: standard shipping is free from this discounted subtotal (default 7500).
+    pub free_shipping_threshold_cents: u32,
+    /// `TAX_RATE_BPS`: sales tax in basis points, 825 = 8.25 % (default 800).
+    pub tax_rate_bps: u32,
 }
 
 /// A variable that could not be used, and what it should look like. Never echoes secrets.
@@ -154,6 +162,15 @@ impl Config {
             demo_email: email("DEMO_EMAIL", "demo@waypoint.test")?,
             demo_password: password("DEMO_PASSWORD")?,
             leptos_config: string("LEPTOS_CONFIG", "Leptos.toml").into(),
+            shipping_standard_cents: number("SHIPPING_STANDARD_CENTS", 599, 0..=1_000_000, "whole cents")?,
+            shipping_express_cents: number("SHIPPING_EXPRESS_CENTS", 1_999, 0..=1_000_000, "whole cents")?,
+            free_shipping_threshold_cents: number(
+                "FREE_SHIPPING_THRESHOLD_CENTS",
+                7_500,
+                0..=100_000_000,
+                "whole cents",
+            )?,
+            tax_rate_bps: number("TAX_RATE_BPS", 800, 0..=10_000, "basis points from 0 to 10000 (825 = 8.25 %)")?,
         })
     }
 }

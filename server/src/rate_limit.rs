@@ -45,7 +45,9 @@ fn too_many_requests(err: GovernorError) -> Response<Body> {
         }
     };
     let code = if status == StatusCode::TOO_MANY_REQUESTS { "rate_limited" } else { "internal" };
-    let mut response = (status, Json(ErrorBody { error: ErrorDetail { code, message, field: None } })).into_response();
+    let mut response =
+        (status, Json(ErrorBody { error: ErrorDetail { code, message, field: None, extra: Default::default() } }))
+            .into_response();
     if let Some(headers) = headers {
         response.headers_mut().extend(headers);
     }

@@ -82,3 +82,27 @@ pub async fn ensure_browser_session(State(state): State<AppState>, mut request: 
     }
     response
 }
+
+/// The principal of a commerce request: the signed-in user (from a valid access token) or the
+/// guest session. A session that belongs to a user but comes without the user's token is
+/// refused: the session token alone never acts for an account.
+#[derive(Debug, Clone)]
+pub struct CurrentShopper(pub engine::shopper::Shopper);
+
+impl FromRequestParts<AppState> for CurrentShopper {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use engine::shopper::Shopper;
+        if let crate::auth::MaybeUser(Some(user)) = crate::auth::MaybeUser::from_request_parts(parts, state).await? {
+            return Ok(CurrentShopper(Shopper::Member { user_id: user.claims.sub }));
+        }
+        match CurrentSession::from_request_parts(parts, state).await?.0 {
+            Some(session) if session.user_id.is_none() => {
+                Ok(CurrentShopper(Shopper::Guest { session_id: session.info.id }))
+            }
+            Some(_) => Err(ApiError::unauthenticated()),
+            None => Err(ApiError::session_required()),
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use model::{Category, Product, ProductPage};
+use model::{Category, Product, ProductPage, SearchParams};
 
 /// Every category, in navigation order.
 #[server]
@@ -16,19 +16,11 @@ pub async fn list_featured_products() -> Result<Vec<Product>, AppError> {
     Ok(crate::ssr::services()?.catalog.featured(12).await?)
 }
 
-/// One page of products, optionally in one category and/or matching a text query.
+/// One page of a search or category listing, with facets. Prices are in cents, as in the API.
 #[server]
-pub async fn list_products(
-    category: Option<String>,
-    q: Option<String>,
-    page: Option<u32>,
-) -> Result<ProductPage, AppError> {
-    let invalid = |field: &str, message: String| AppError::Invalid { field: field.into(), message };
-    let category =
-        category.map(|c| model::CategorySlug::parse(&c).map_err(|e| invalid("category", e.to_string()))).transpose()?;
-    let page = model::PageRequest::parse(page, None).map_err(|e| invalid(e.field(), e.to_string()))?;
-    let query = engine::catalog::ProductQuery { text: q, category, page };
-    Ok(crate::ssr::services()?.catalog.list(&query).await?)
+pub async fn search_products(params: SearchParams) -> Result<ProductPage, AppError> {
+    let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
+    Ok(crate::ssr::services()?.catalog.list(&search).await?)
 }
 
 /// One product by its slug.

@@ -1,13 +1,14 @@
 //! Catalog pages: home, category, search results and product detail.
 
-use super::api::{get_product, list_featured_products, list_products};
+use super::api::{get_product, list_featured_products, search_products};
 use super::components::{stock_label, ProductGrid};
+use super::url::{ListingUrl, NAMES};
 use crate::error::AppError;
 use crate::layout::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use model::{Product, ProductPage as Page};
+use model::{Product, ProductPage as Page, Sort};
 
 /// Home: a welcome band and the featured products.
 #[component]
@@ -33,55 +34,33 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// One category's products, with pages.
+/// One category's products, with facets, sort and pages in the URL.
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
-    let listing = Resource::new(move || (slug(), page()), |(slug, page)| list_products(Some(slug), None, page));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading products…"</p> }>
-            {move || Suspend::new(async move {
-                let slug = slug();
-                match listing.await {
-                    Ok(result) => {
-                        let heading = slug.replace('-', " ");
-                        view! {
-                            <Title text=format!("{} · {}", title_case(&heading), crate::SHOP_NAME)/>
-                            <h1 class="page-title">{title_case(&heading)}</h1>
-                            <Listing result base=format!("/category/{slug}?")/>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {move || {
+            let slug = slug();
+            let heading = title_case(&slug.replace('-', " "));
+            view! {
+                <Title text=format!("{heading} · {}", crate::SHOP_NAME)/>
+                <h1 class="page-title">{heading}</h1>
+                <Listing path=format!("/category/{slug}") category=Some(slug)/>
+            }
+        }}
     }
 }
 
-/// Full-text search results for `?q=`.
+/// Full-text search results for `?q=`, with facets, sort and pages in the URL.
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
-    let listing = Resource::new(move || (q(), page()), |(q, page)| list_products(None, Some(q), page));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                let q = q();
-                match listing.await {
-                    Ok(result) => view! {
-                        <Title text=format!("Search: {q} · {}", crate::SHOP_NAME)/>
-                        <h1 class="page-title">{format!("Results for “{q}”")}</h1>
-                        <Listing result base=format!("/search?q={}&", encode_query(&q))/>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Title text=move || format!("Search: {} · {}", q(), crate::SHOP_NAME)/>
+        <h1 class="page-title">{move || if q().is_empty() { "All products".to_string() } else { format!("Results for “{}”", q()) }}</h1>
+        <Listing path="/search".to_string() category=None/>
     }
 }
 
@@ -117,6 +96,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
                 <p class="price price--large">{product.price.to_string()}</p>
                 <p class="stock">{stock}</p>
                 <p>{product.description.clone()}</p>
+                <crate::cart::AddToCart product=product.clone()/>
                 <dl class="attributes">
                     {product.attributes.iter().map(|a| view! {
                         <dt>{title_case(&a.name)}</dt><dd>{a.value.clone()}</dd>
@@ -128,21 +108,114 @@ fn ProductDetail(product: Product) -> impl IntoView {
     }
 }
 
-/// Result count, grid and previous/next links.
+/// Filters (facets, price, stock, sort) beside the results and their pages; all state is in the
+/// URL, so every view is a link that can be shared and the back button works.
 #[component]
-fn Listing(result: Page, base: String) -> impl IntoView {
+fn Listing(path: String, category: Option<String>) -> impl IntoView {
+    let query = use_query_map();
+    let url = {
+        let path = path.clone();
+        move || ListingUrl {
+            path: path.clone(),
+            pairs: NAMES
+                .iter()
+                .filter_map(|name| query.read().get(name).filter(|v| !v.is_empty()).map(|v| (name.to_string(), v)))
+                .collect(),
+        }
+    };
+    let listing = {
+        let url = url.clone();
+        let category = category.clone();
+        Resource::new(move || url().to_search(category.clone()), search_products)
+    };
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading products…"</p> }>
+            {move || {
+                let url = url();
+                let category = category.clone();
+                Suspend::new(async move {
+                    match listing.await {
+                        Ok(result) => view! { <Results result url in_category=category.is_some()/> }.into_any(),
+                        Err(AppError::Invalid { field, message }) => view! {
+                            <p class="notice notice--error" role="alert">{format!("{field}: {message}")}</p>
+                            <a class="link" href=url.path.clone()>"Clear the filters"</a>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Results(result: Page, url: ListingUrl, in_category: bool) -> impl IntoView {
     let pages = result.total.div_ceil(u64::from(result.per_page.max(1)));
     let page = u64::from(result.page);
-    let prev = (page > 1).then(|| format!("{base}page={}", page - 1));
-    let next = (page < pages).then(|| format!("{base}page={}", page + 1));
+    let prev = (page > 1).then(|| url.page(page - 1));
+    let next = (page < pages).then(|| url.page(page + 1));
+    let brand = url.get("brand").map(str::to_string);
+    let chosen_category = url.get("category").map(str::to_string);
+    let hidden =
+        |name: &'static str| url.get(name).map(|v| view! { <input type="hidden" name=name value=v.to_string()/> });
     view! {
-        <p class="muted result-count">{format!("{} products", result.total)}</p>
-        <ProductGrid products=result.items/>
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|href| view! { <a class="button button--ghost" href=href rel="prev">"← Previous"</a> })}
-            <span class="muted">{format!("Page {page} of {}", pages.max(1))}</span>
-            {next.map(|href| view! { <a class="button button--ghost" href=href rel="next">"Next →"</a> })}
-        </nav>
+        <div class="listing">
+            <aside class="filters" aria-label="Filters">
+                {(!in_category).then(|| view! {
+                    <section class="facet" data-facet="category">
+                        <h2>"Category"</h2>
+                        <ul>
+                            {result.facets.categories.iter().map(|f| {
+                                let on = chosen_category.as_deref() == Some(f.value.as_str());
+                                let href = url.with("category", (!on).then_some(f.value.as_str()));
+                                view! { <li><a class=if on { "facet__value facet__value--on" } else { "facet__value" } href=href aria-current=on.then_some("true")>
+                                    {f.value.replace('-', " ")}<span class="muted">{format!(" ({})", f.count)}</span></a></li> }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                <section class="facet" data-facet="brand">
+                    <h2>"Brand"</h2>
+                    <ul>
+                        {result.facets.brands.iter().take(15).map(|f| {
+                            let on = brand.as_deref() == Some(f.value.as_str());
+                            let href = url.with("brand", (!on).then_some(f.value.as_str()));
+                            view! { <li><a class=if on { "facet__value facet__value--on" } else { "facet__value" } href=href aria-current=on.then_some("true")>
+                                {f.value.clone()}<span class="muted">{format!(" ({})", f.count)}</span></a></li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+                // A plain GET form: it works before hydration, and its result is a URL.
+                <form class="facet form" method="get" action=url.path.clone()>
+                    {hidden("q")}{hidden("category")}{hidden("brand")}
+                    <h2>"Price"</h2>
+                    <div class="form__row">
+                        <span><label for="min-price">"Min $"</label>
+                            <input id="min-price" name="min_price" inputmode="decimal" size="5" value=url.get("min_price").unwrap_or_default().to_string()/></span>
+                        <span><label for="max-price">"Max $"</label>
+                            <input id="max-price" name="max_price" inputmode="decimal" size="5" value=url.get("max_price").unwrap_or_default().to_string()/></span>
+                    </div>
+                    <label class="radio"><input type="checkbox" name="in_stock" value="true" checked=url.get("in_stock").is_some()/>" In stock only"</label>
+                    <label for="sort">"Sort by"</label>
+                    <select id="sort" name="sort">
+                        {Sort::ALL.into_iter().map(|s| {
+                            let selected = url.get("sort").unwrap_or("relevance") == s.as_str();
+                            view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button">"Apply"</button>
+                </form>
+            </aside>
+            <div class="listing__results">
+                <p class="muted result-count">{format!("{} products", result.total)}</p>
+                <ProductGrid products=result.items/>
+                <nav class="pager" aria-label="Pages">
+                    {prev.map(|href| view! { <a class="button button--ghost" href=href rel="prev">"← Previous"</a> })}
+                    <span class="muted">{format!("Page {page} of {}", pages.max(1))}</span>
+                    {next.map(|href| view! { <a class="button button--ghost" href=href rel="next">"Next →"</a> })}
+                </nav>
+            </div>
+        </div>
     }
 }
 
@@ -154,15 +227,4 @@ fn title_case(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Percent-encodes a query value for a link.
-fn encode_query(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn each_kind_has_its_effect() {
         let lines = cart("coffee", 2_000);
-        assert_eq!(verdict(&code("percent"), &lines, false), Ok(DiscountEffect::Percent { percent: 10, category: None }));
+        assert_eq!(
+            verdict(&code("percent"), &lines, false),
+            Ok(DiscountEffect::Percent { percent: 10, category: None })
+        );
         assert_eq!(verdict(&code("fixed"), &lines, false), Ok(DiscountEffect::Fixed { amount: 500, category: None }));
         assert_eq!(verdict(&code("free_shipping"), &lines, false), Ok(DiscountEffect::FreeShipping));
     }

@@ -24,7 +24,7 @@ impl Default for PricingSettings {
             currency: Currency::USD,
             standard_shipping: 599,
             express_shipping: 1_999,
-            free_shipping_threshold: 5_000,
+            free_shipping_threshold: 7_500,
             tax_rate_bps: 800,
         }
     }
@@ -96,7 +96,9 @@ pub fn totals(
         Some(DiscountEffect::Percent { percent, category }) => {
             div_round(i128::from(eligible_subtotal(lines, category.as_deref())) * i128::from(*percent), 100)
         }
-        Some(DiscountEffect::Fixed { amount, category }) => (*amount).min(eligible_subtotal(lines, category.as_deref())),
+        Some(DiscountEffect::Fixed { amount, category }) => {
+            (*amount).min(eligible_subtotal(lines, category.as_deref()))
+        }
         Some(DiscountEffect::FreeShipping) | None => 0,
     }
     .clamp(0, subtotal);

@@ -35,6 +35,11 @@ pub fn parse_key(raw: &str) -> Result<String> {
     Ok(key.to_string())
 }
 
+/// A fresh key for a client that has none (the web checkout form).
+pub fn new_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// SHA-256 of the request, hex.
 pub fn request_hash(body: &[u8]) -> String {
     hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body))

@@ -28,8 +28,12 @@ pub enum PaymentError {
 /// Charges and refunds cards.
 pub trait PaymentProvider: Send + Sync + Debug {
     /// Charges `amount` to `card`; `reference` is the order id, for the provider's records.
-    fn charge<'a>(&'a self, card: &'a Card, amount: Money, reference: &'a str)
-        -> BoxFuture<'a, Result<Charge, PaymentError>>;
+    fn charge<'a>(
+        &'a self,
+        card: &'a Card,
+        amount: Money,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Charge, PaymentError>>;
 
     /// Gives a charge back in full (a cancelled or failed order).
     fn refund<'a>(&'a self, charge_id: &'a str) -> BoxFuture<'a, Result<(), PaymentError>>;

@@ -23,7 +23,8 @@ pub async fn member(services: &Services, email: &str) -> Shopper {
 
 /// An in-stock product of `category` with at least `min_stock` units.
 pub async fn product(services: &Services, category: &str, min_stock: u32) -> Product {
-    let search = model::SearchParams { category: Some(category.into()), per_page: Some("100".into()), ..Default::default() };
+    let search =
+        model::SearchParams { category: Some(category.into()), per_page: Some("100".into()), ..Default::default() };
     let page = services.catalog.list(&search.parse().unwrap()).await.unwrap();
     page.items.into_iter().find(|p| p.stock >= min_stock).expect("a product with enough stock")
 }
@@ -101,16 +102,42 @@ async fn discount_codes_apply_and_refusals_say_why() {
         other => panic!("expected a refusal, got {other:?}"),
     };
     // Empty cart: nothing to discount.
-    assert_eq!(reason(services.carts.apply_discount(&shopper, "WELCOME10").await.unwrap_err()), DiscountRejection::NotApplicable);
+    assert_eq!(
+        reason(services.carts.apply_discount(&shopper, "WELCOME10").await.unwrap_err()),
+        DiscountRejection::NotApplicable
+    );
 
     let tent = product(&services, "outdoor-gear", 1).await;
     services.carts.add(&shopper, &tent.id.0, qty(1)).await.unwrap();
     assert_eq!(reason(services.carts.apply_discount(&shopper, "NOPE").await.unwrap_err()), DiscountRejection::Unknown);
-    assert_eq!(reason(services.carts.apply_discount(&shopper, "coffee15").await.unwrap_err()), DiscountRejection::NotApplicable);
-    let expired = services.store.client().query("SELECT VALUE code FROM discount WHERE ends_at != NONE AND ends_at < time::now()").await.unwrap().take::<Vec<String>>(0).unwrap();
-    assert_eq!(reason(services.carts.apply_discount(&shopper, &expired[0]).await.unwrap_err()), DiscountRejection::Expired);
-    let used_up = services.store.client().query("SELECT VALUE code FROM discount WHERE usage_limit != NONE AND used_count >= usage_limit").await.unwrap().take::<Vec<String>>(0).unwrap();
-    assert_eq!(reason(services.carts.apply_discount(&shopper, &used_up[0]).await.unwrap_err()), DiscountRejection::UsedUp);
+    assert_eq!(
+        reason(services.carts.apply_discount(&shopper, "coffee15").await.unwrap_err()),
+        DiscountRejection::NotApplicable
+    );
+    let expired = services
+        .store
+        .client()
+        .query("SELECT VALUE code FROM discount WHERE ends_at != NONE AND ends_at < time::now()")
+        .await
+        .unwrap()
+        .take::<Vec<String>>(0)
+        .unwrap();
+    assert_eq!(
+        reason(services.carts.apply_discount(&shopper, &expired[0]).await.unwrap_err()),
+        DiscountRejection::Expired
+    );
+    let used_up = services
+        .store
+        .client()
+        .query("SELECT VALUE code FROM discount WHERE usage_limit != NONE AND used_count >= usage_limit")
+        .await
+        .unwrap()
+        .take::<Vec<String>>(0)
+        .unwrap();
+    assert_eq!(
+        reason(services.carts.apply_discount(&shopper, &used_up[0]).await.unwrap_err()),
+        DiscountRejection::UsedUp
+    );
 
     let cart = services.carts.apply_discount(&shopper, " welcome10 ").await.unwrap();
     assert_eq!(cart.discount_code.as_deref(), Some("WELCOME10"));
@@ -118,7 +145,9 @@ async fn discount_codes_apply_and_refusals_say_why() {
     assert_eq!(cart.totals.discount.amount, expected);
     assert_eq!(
         cart.totals.total.amount,
-        cart.totals.subtotal.amount - cart.totals.discount.amount + cart.totals.shipping.amount + cart.totals.tax.amount
+        cart.totals.subtotal.amount - cart.totals.discount.amount
+            + cart.totals.shipping.amount
+            + cart.totals.tax.amount
     );
     let cart = services.carts.remove_discount(&shopper).await.unwrap();
     assert_eq!((cart.discount_code, cart.totals.discount.amount), (None, 0));

@@ -1,6 +1,6 @@
 use crate::helpers::seeded;
-use model::ProductSearch as ProductQuery;
 use engine::Error;
+use model::ProductSearch as ProductQuery;
 use model::{CategorySlug, PageRequest};
 
 #[tokio::test]
@@ -147,7 +147,10 @@ async fn relevance_really_orders_results_by_bm25_score() {
     assert!(page.total >= 2);
     assert!(page.items[0].name.to_lowercase().contains("espresso"), "{}", page.items[0].name);
     let last = page.items.last().unwrap();
-    assert!(!last.name.to_lowercase().contains("espresso") || page.items.iter().all(|p| p.name.to_lowercase().contains("espresso")));
+    assert!(
+        !last.name.to_lowercase().contains("espresso")
+            || page.items.iter().all(|p| p.name.to_lowercase().contains("espresso"))
+    );
     // Punctuation is no barrier.
     let punct = services.catalog.list(&search(&[("q", "dutch-oven!")])).await.unwrap();
     assert!(punct.total >= 1);

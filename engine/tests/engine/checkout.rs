@@ -204,7 +204,9 @@ async fn members_see_only_their_orders_and_cancelling_restocks() {
     body.email = None;
     let order = services.checkout.place(&alice, "a1", &body).await.unwrap().placed.order;
     assert_eq!(order.email, "alice@example.com");
-    let (Shopper::Member { user_id: alice_id }, Shopper::Member { user_id: bob_id }) = (&alice, &bob) else { unreachable!() };
+    let (Shopper::Member { user_id: alice_id }, Shopper::Member { user_id: bob_id }) = (&alice, &bob) else {
+        unreachable!()
+    };
 
     assert_eq!(services.orders.list(alice_id).await.unwrap().len(), 1);
     assert!(services.orders.list(bob_id).await.unwrap().is_empty());

@@ -96,7 +96,7 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
     let issued = state.services.identity.register(email, body.password, &body.name).await?;
-    let session = attach_session(&state, &headers, &issued.user.id).await?;
+    let session = attach_session(&state, &headers, &issued.user).await?;
     Ok(signed_in(StatusCode::CREATED, &headers, &state, issued, Some(session)))
 }
 
@@ -112,7 +112,7 @@ pub async fn login(
         engine::Error::Unauthorized => ApiError::bad_credentials(),
         other => other.into(),
     })?;
-    let session = attach_session(&state, &headers, &issued.user.id).await?;
+    let session = attach_session(&state, &headers, &issued.user).await?;
     Ok(signed_in(StatusCode::OK, &headers, &state, issued, Some(session)))
 }
 
@@ -168,14 +168,13 @@ fn refresh_token(headers: &HeaderMap, body: &[u8]) -> Result<Option<SecretString
 }
 
 /// The session this sign-in continues (see `engine::sessions::Sessions::continue_for`).
-async fn attach_session(state: &AppState, headers: &HeaderMap, user_id: &str) -> Result<SessionOutcome, ApiError> {
+async fn attach_session(state: &AppState, headers: &HeaderMap, user: &User) -> Result<SessionOutcome, ApiError> {
     // A browser sends Origin on these posts; anything else is an API client unless it says.
     let default = if headers.contains_key(header::ORIGIN) { Channel::Web } else { Channel::Api };
     let presented = session::presented(headers);
     let outcome = state
         .services
-        .sessions
-        .continue_for(user_id, presented.as_ref(), session::channel(headers, default), &session::device(headers))
+        .continue_signed_in(user, presented.as_ref(), session::channel(headers, default), &session::device(headers))
         .await?;
     Ok(SessionOutcome {
         session: outcome.session,

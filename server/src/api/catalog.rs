@@ -1,14 +1,11 @@
-//! `GET /v1/categories` and `GET /v1/products`.
+//! `GET /v1/categories`, `GET /v1/products` (search, filters, sort, facets) and
+//! `GET /v1/products/{id or slug}`.
 
-use super::params::parse_opt;
 use super::{ApiError, ErrorBody};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
-use engine::catalog::ProductQuery;
-use model::{Category, CategorySlug, PageRequest, ProductPage};
-use serde::Deserialize;
-use std::collections::HashMap;
+use model::{Category, Product, ProductPage, SearchParams};
 
 /// Every category in navigation order, with product counts.
 #[utoipa::path(get, path = "/v1/categories", tag = "catalog",
@@ -17,22 +14,33 @@ pub async fn list_categories(State(state): State<AppState>) -> Result<Json<Vec<C
     Ok(Json(state.services.catalog.categories().await?))
 }
 
-/// The documented parameters of `GET /v1/products` (parsed by hand to name the bad one).
-#[derive(Deserialize, utoipa::IntoParams)]
+/// The documented parameters of `GET /v1/products` (parsed by `model::SearchParams`, which
+/// names the bad one).
+#[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ProductParams {
-    /// Full-text query over name, brand, category, tags and description.
+    /// Full-text query over name, brand, category, tags and description (BM25 ranked).
     q: Option<String>,
     /// Category slug, e.g. `running-shoes`.
     category: Option<String>,
+    /// Exact brand name.
+    brand: Option<String>,
+    /// Lowest price in cents, inclusive (not negative).
+    min_price: Option<i64>,
+    /// Highest price in cents, inclusive (not below `min_price`).
+    max_price: Option<i64>,
+    /// Only products in stock.
+    in_stock: Option<bool>,
+    /// `relevance` (default), `price_asc`, `price_desc`, `newest` or `rating`.
+    sort: Option<String>,
     /// 1-based page number (default 1).
     page: Option<u32>,
     /// Page size, 1 to 100 (default 24).
     per_page: Option<u32>,
 }
 
-/// A page of products: best match first for `q`, else best rated first.
+/// A page of products with facet counts per category and brand.
 #[utoipa::path(get, path = "/v1/products", tag = "catalog", params(ProductParams),
     responses(
         (status = 200, description = "One page of products", body = ProductPage),
@@ -40,20 +48,16 @@ pub struct ProductParams {
     ))]
 pub async fn list_products(
     State(state): State<AppState>,
-    Query(raw): Query<HashMap<String, String>>,
+    Query(params): Query<SearchParams>,
 ) -> Result<Json<ProductPage>, ApiError> {
-    let get = |name: &str| raw.get(name).map(String::as_str);
-    let page = parse_opt::<u32>("page", get("page"), "a whole number from 1")?;
-    let per_page = parse_opt::<u32>("per_page", get("per_page"), "a whole number from 1 to 100")?;
-    let page = PageRequest::parse(page, per_page).map_err(|e| ApiError::invalid(e.field(), e.to_string()))?;
-    let category = get("category")
-        .filter(|c| !c.trim().is_empty())
-        .map(|c| CategorySlug::parse(c).map_err(|e| ApiError::invalid("category", e.to_string())))
-        .transpose()?;
-    let text = get("q").map(str::to_string);
-    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
-    }
-    let query = ProductQuery { text, category, page };
-    Ok(Json(state.services.catalog.list(&query).await?))
+    let search = params.parse().map_err(|e| ApiError::invalid(&e.field, e.message))?;
+    Ok(Json(state.services.catalog.list(&search).await?))
+}
+
+/// One product by id or slug.
+#[utoipa::path(get, path = "/v1/products/{key}", tag = "catalog",
+    params(("key" = String, Path, description = "Product id or slug")),
+    responses((status = 200, body = Product), (status = 404, body = ErrorBody)))]
+pub async fn get_product(State(state): State<AppState>, Path(key): Path<String>) -> Result<Json<Product>, ApiError> {
+    Ok(Json(state.services.catalog.by_id_or_slug(&key).await?))
 }

@@ -14,6 +14,21 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
+    extra: Extra,
+}
+
+/// Details some errors add so a client can act without parsing the message.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Extra {
+    /// `out_of_stock`: units that can still be had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available: Option<u32>,
+    /// `discount_rejected`: why (`expired`, `below_minimum`, `used_up`, `not_applicable` ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// `invalid_transition`: the order's current status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<&'static str>,
 }
 
 /// The JSON body of every error response.
@@ -33,6 +48,9 @@ pub struct ErrorDetail {
     /// The offending field or parameter, for validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Error-specific details.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl ApiError {
@@ -43,21 +61,31 @@ impl ApiError {
             code: "validation_failed",
             message: format!("{field}: {}", message.into()),
             field: Some(field.to_string()),
+            extra: Extra::default(),
         }
     }
 
     /// 404 `not_found`.
     pub fn not_found(what: &str) -> Self {
-        Self { status: StatusCode::NOT_FOUND, code: "not_found", message: format!("{what} not found"), field: None }
+        Self::new(StatusCode::NOT_FOUND, "not_found", &format!("{what} not found"))
     }
 
     fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
-        Self { status, code, message: message.into(), field: None }
+        Self { status, code, message: message.into(), field: None, extra: Extra::default() }
     }
 
     /// 401 `unauthenticated`: this needs a signed-in user.
     pub fn unauthenticated() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in to do this.")
+    }
+
+    /// 401 `session_required`: a cart or checkout call with neither a session nor a sign-in.
+    pub fn session_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "session_required",
+            "Start a session with POST /v1/sessions and send its token as X-Session-Token, or sign in.",
+        )
     }
 
     /// 401 `invalid_token`: a token was sent but is not valid (expired, forged, revoked).
@@ -98,6 +126,7 @@ impl ApiError {
             code: "internal",
             message: "Something went wrong on our side. Quote the x-request-id header if you contact us.".into(),
             field: None,
+            extra: Extra::default(),
         }
     }
 }
@@ -110,14 +139,62 @@ impl From<engine::Error> for ApiError {
             engine::Error::Unauthorized => Self::bad_token(),
             engine::Error::Forbidden => Self::forbidden(),
             engine::Error::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", message),
+            engine::Error::OutOfStock { product, available } => Self {
+                extra: Extra { available: Some(available), ..Extra::default() },
+                ..Self::new(StatusCode::CONFLICT, "out_of_stock", &format!("Only {available} of {product} available."))
+            },
+            engine::Error::InvalidDiscount(reason) => Self {
+                field: Some("code".into()),
+                extra: Extra { reason: Some(reason.code()), ..Extra::default() },
+                ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "discount_rejected", &capitalized(&reason.to_string()))
+            },
+            engine::Error::PaymentDeclined(message) => {
+                Self::new(StatusCode::PAYMENT_REQUIRED, "card_declined", &message)
+            }
+            engine::Error::PaymentProvider(detail) => {
+                tracing::error!(%detail, "payment provider failed");
+                Self::new(
+                    StatusCode::BAD_GATEWAY,
+                    "payment_unavailable",
+                    "Payment is unavailable right now; nothing was charged. Try again shortly.",
+                )
+            }
+            engine::Error::IdempotencyMismatch => Self {
+                field: Some("Idempotency-Key".into()),
+                ..Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used with a different request body.",
+                )
+            },
+            engine::Error::IdempotencyInProgress => Self::new(
+                StatusCode::CONFLICT,
+                "idempotency_in_progress",
+                "A request with this Idempotency-Key is still being processed; retry in a moment.",
+            ),
+            engine::Error::InvalidTransition { current, requested } => Self {
+                extra: Extra { current_status: Some(current.as_str()), ..Extra::default() },
+                ..Self::new(
+                    StatusCode::CONFLICT,
+                    "invalid_transition",
+                    &format!("The order is {} and cannot become {}.", current.as_str(), requested.as_str()),
+                )
+            },
             other => Self::internal(&other),
         }
     }
 }
 
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field } };
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code, message: self.message, field: self.field, extra: self.extra },
+        };
         (self.status, Json(body)).into_response()
     }
 }

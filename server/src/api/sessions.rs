@@ -37,6 +37,8 @@ pub struct SessionList {
 pub struct RestoredSession {
     /// The session.
     pub session: SessionInfo,
+    /// The user's cart (one cart across all their sessions and channels).
+    pub cart: model::Cart,
 }
 
 /// Ended sessions.
@@ -78,7 +80,9 @@ pub async fn restore(
     Path(id): Path<String>,
 ) -> Result<Json<RestoredSession>, ApiError> {
     let session = state.services.sessions.restore(&user.claims.sub, &id).await?;
-    Ok(Json(RestoredSession { session }))
+    let shopper = engine::shopper::Shopper::Member { user_id: user.claims.sub };
+    let cart = state.services.carts.get(&shopper).await?;
+    Ok(Json(RestoredSession { session, cart }))
 }
 
 /// Ends one of the user's sessions ("sign out this device"). Another user's session is 404.

@@ -5,6 +5,7 @@
 
 mod auth;
 mod catalog;
+mod commerce;
 mod errors;
 mod health;
 mod helpers;
