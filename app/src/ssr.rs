@@ -52,20 +52,43 @@ pub fn require_claims() -> Result<engine::identity::AccessClaims, AppError> {
     current_claims()?.ok_or_else(|| AppError::Unauthorized("Sign in to see this.".into()))
 }
 
-/// Who is shopping: the signed-in user, else this browser's guest session. A session that
-/// belongs to an account but comes without a valid sign-in is refused (sign in again).
-pub async fn current_shopper() -> Result<engine::shopper::Shopper, AppError> {
+/// Who is shopping: the signed-in user, else this browser's guest session; `None` when the
+/// browser has no live session (or its account session has no valid sign-in).
+pub async fn current_shopper() -> Result<Option<engine::shopper::Shopper>, AppError> {
     use engine::shopper::Shopper;
     if let Some(claims) = current_claims()? {
-        return Ok(Shopper::Member { user_id: claims.sub });
+        return Ok(Some(Shopper::Member { user_id: claims.sub }));
     }
-    let token = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE)
-        .ok_or_else(|| AppError::Unauthorized("Your browser session has ended; reload the page.".into()))?;
-    match services()?.sessions.resolve(&token.into()).await? {
-        Some(session) if session.user_id.is_none() => Ok(Shopper::Guest { session_id: session.info.id }),
-        Some(_) => Err(AppError::Unauthorized("Your sign-in has expired; sign in again.".into())),
-        None => Err(AppError::Unauthorized("Your browser session has ended; reload the page.".into())),
+    let Some(token) = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE) else { return Ok(None) };
+    Ok(match services()?.sessions.resolve(&token.into()).await? {
+        Some(session) if session.user_id.is_none() => Some(Shopper::Guest { session_id: session.info.id }),
+        _ => None,
+    })
+}
+
+/// The shopper for a cart change: as [`current_shopper`], but a browser without a session gets
+/// a new guest session (and its cookie) instead of an error. An account session whose sign-in
+/// expired is asked to sign in again rather than silently getting a separate guest cart.
+pub async fn shopper_for_change() -> Result<engine::shopper::Shopper, AppError> {
+    if let Some(shopper) = current_shopper().await? {
+        return Ok(shopper);
     }
+    let headers = request_headers();
+    if let Some(token) = cookies::cookie(&headers, cookies::SESSION_COOKIE) {
+        if services()?.sessions.resolve(&token.into()).await?.is_some() {
+            return Err(AppError::Unauthorized("Your sign-in has expired; sign in again.".into()));
+        }
+    }
+    let device: String = headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown device")
+        .chars()
+        .take(200)
+        .collect();
+    let (session, token) = services()?.sessions.start(model::Channel::Web, &device, None).await?;
+    set_cookie(&cookies::session_cookie(&token, cookies::is_https(&headers)));
+    Ok(engine::shopper::Shopper::Guest { session_id: session.info.id })
 }
 
 /// A requested quantity, or 422 naming `quantity`.

@@ -92,6 +92,21 @@ pub struct Cart {
     pub item_count: u32,
 }
 
+impl Cart {
+    /// A cart with nothing in it.
+    pub fn empty(currency: crate::Currency) -> Self {
+        let zero = Money::zero(currency);
+        Self {
+            id: String::new(),
+            lines: Vec::new(),
+            discount_code: None,
+            discount_note: None,
+            totals: Totals { subtotal: zero, discount: zero, shipping: zero, tax: zero, total: zero },
+            item_count: 0,
+        }
+    }
+}
+
 /// Why a discount code was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]

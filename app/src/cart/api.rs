@@ -5,18 +5,21 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use model::Cart;
 
-/// The shopper's cart.
+/// The shopper's cart (empty for a browser without a session yet).
 #[server]
 pub async fn get_cart() -> Result<Cart, AppError> {
-    let shopper = crate::ssr::current_shopper().await?;
-    Ok(crate::ssr::services()?.carts.get(&shopper).await?)
+    let services = crate::ssr::services()?;
+    match crate::ssr::current_shopper().await? {
+        Some(shopper) => Ok(services.carts.get(&shopper).await?),
+        None => Ok(Cart::empty(services.carts.pricing().currency)),
+    }
 }
 
 /// Adds a product to the cart.
 #[server]
 pub async fn add_to_cart(product_id: String, quantity: i64) -> Result<Cart, AppError> {
     let quantity = crate::ssr::quantity(quantity)?;
-    let shopper = crate::ssr::current_shopper().await?;
+    let shopper = crate::ssr::shopper_for_change().await?;
     Ok(crate::ssr::services()?.carts.add(&shopper, &product_id, quantity).await?)
 }
 
@@ -24,27 +27,27 @@ pub async fn add_to_cart(product_id: String, quantity: i64) -> Result<Cart, AppE
 #[server]
 pub async fn set_cart_quantity(line_id: String, quantity: i64) -> Result<Cart, AppError> {
     let quantity = crate::ssr::quantity(quantity)?;
-    let shopper = crate::ssr::current_shopper().await?;
+    let shopper = crate::ssr::shopper_for_change().await?;
     Ok(crate::ssr::services()?.carts.set_quantity(&shopper, &line_id, quantity).await?)
 }
 
 /// Removes a line.
 #[server]
 pub async fn remove_from_cart(line_id: String) -> Result<Cart, AppError> {
-    let shopper = crate::ssr::current_shopper().await?;
+    let shopper = crate::ssr::shopper_for_change().await?;
     Ok(crate::ssr::services()?.carts.remove(&shopper, &line_id).await?)
 }
 
 /// Applies a discount code; a refusal comes back as `Invalid { field: "code" }` with the reason.
 #[server]
 pub async fn apply_discount_code(code: String) -> Result<Cart, AppError> {
-    let shopper = crate::ssr::current_shopper().await?;
+    let shopper = crate::ssr::shopper_for_change().await?;
     Ok(crate::ssr::services()?.carts.apply_discount(&shopper, &code).await?)
 }
 
 /// Removes the discount code.
 #[server]
 pub async fn remove_discount_code() -> Result<Cart, AppError> {
-    let shopper = crate::ssr::current_shopper().await?;
+    let shopper = crate::ssr::shopper_for_change().await?;
     Ok(crate::ssr::services()?.carts.remove_discount(&shopper).await?)
 }

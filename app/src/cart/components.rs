@@ -51,10 +51,11 @@ pub fn CartLink() -> impl IntoView {
     let cart = Resource::new(move || (version.get(), auth.map(|a| a.0.get())), |_| get_cart());
     let count = move || cart.get().and_then(|c| c.ok()).map_or(0, |c| c.item_count);
     view! {
-        <a class="cart-icon" href="/cart" title="Cart" aria-label=move || format!("Cart, {} items", count())>
+        <a class="cart-icon" href="/cart" title="Cart">
             <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path d="M3 4h2l2.4 10.2a2 2 0 0 0 2 1.6h7.7a2 2 0 0 0 1.9-1.4L21 8H6.2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/><circle cx="10" cy="20" r="1.5" fill="currentColor"/><circle cx="17" cy="20" r="1.5" fill="currentColor"/></svg>
             <Suspense fallback=|| view! { <span class="cart-icon__count">"0"</span> }>
                 <span class="cart-icon__count" data-testid="cart-count">{move || count().to_string()}</span>
+                <span class="visually-hidden">" items in the cart"</span>
             </Suspense>
         </a>
     }

@@ -18,7 +18,7 @@ pub struct Quote {
 /// The cart with its totals for each shipping method.
 #[server]
 pub async fn checkout_quote() -> Result<Quote, AppError> {
-    let shopper = crate::ssr::current_shopper().await?;
+    let shopper = crate::ssr::shopper_for_change().await?;
     let carts = crate::ssr::services()?.carts;
     let priced = carts.priced(&shopper).await?;
     Ok(Quote {
@@ -74,7 +74,7 @@ pub async fn place_order(
             cvc,
         },
     };
-    let shopper = crate::ssr::current_shopper().await?;
+    let shopper = crate::ssr::shopper_for_change().await?;
     let outcome = crate::ssr::services()?.checkout.place(&shopper, &key, &request).await?;
     Ok(outcome.placed)
 }
