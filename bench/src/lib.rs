@@ -8,6 +8,8 @@ use std::time::Duration;
 pub struct Shop {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// The engine behind it, to arrange data.
+    pub services: engine::Services,
 }
 
 /// Starts the whole application (release build, `mem://`, seeded) on a free port.
@@ -29,8 +31,9 @@ pub async fn start_shop() -> anyhow::Result<Shop> {
     options.site_addr = "127.0.0.1:0".parse()?;
     let app = server::Application::build(&config, options).await?;
     let base = format!("http://{}", app.local_addr()?);
+    let services = app.services().clone();
     tokio::spawn(app.run_until(std::future::pending()));
-    Ok(Shop { base })
+    Ok(Shop { base, services })
 }
 
 /// Median and 99th percentile of `samples`.

@@ -1,13 +1,18 @@
 //! The catalog: categories and products, read from the store and mapped to `model` types.
-//! Listings filter, sort, page and count facets in SurrealDB, with its BM25 full-text index.
+//! Listings match text with SurrealDB's BM25 full-text index, filter, sort, page and count
+//! facets over the in-memory [`index::ListingIndex`], and read the page's products by key.
 
+pub mod index;
 mod picture;
 mod rows;
 
 use crate::store::Store;
 use crate::{Error, Result};
+use index::{Entry, ListingIndex};
 use model::{Category, FacetValue, Facets, Product, ProductPage, ProductSearch, Sort};
-use rows::{BrandCountRow, CategoryCountRow, CategoryRow, ProductRow, PRODUCT_FIELDS};
+use rows::{CategoryRow, ProductRow, PRODUCT_FIELDS};
+use std::cmp::Ordering;
+use std::collections::HashMap;
 use surrealdb::types::SurrealValue;
 
 pub use picture::product_svg;
@@ -17,6 +22,7 @@ pub use rows::search_text;
 #[derive(Clone, Debug)]
 pub struct Catalog {
     store: Store,
+    index: ListingIndex,
 }
 
 #[derive(SurrealValue)]
@@ -32,51 +38,69 @@ fn search_words(text: &str) -> Option<String> {
     (!words.is_empty()).then_some(words)
 }
 
-/// A filter a facet leaves out of its own counts.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Facet {
-    Category,
-    Brand,
+/// Which filters a product passes, so each facet can leave out its own.
+struct Passes {
+    category: bool,
+    brand: bool,
+    rest: bool,
 }
 
-/// `WHERE …` for `search`, without the `skip` facet's own filter.
-fn where_clause(search: &ProductSearch, skip: Option<Facet>) -> String {
-    let mut filters = Vec::new();
-    if search.text.is_some() {
-        filters.push("search_text @1@ $text");
+/// The filters resolved against a snapshot: names become positions (`usize::MAX` for a name
+/// the snapshot does not have, which nothing matches).
+struct Filter {
+    category: Option<usize>,
+    brand: Option<usize>,
+    min: i64,
+    max: i64,
+    in_stock: bool,
+}
+
+impl Filter {
+    fn new(search: &ProductSearch, listing: &index::Listing) -> Self {
+        let position = |names: &[String], name: &str| names.iter().position(|n| n == name).unwrap_or(usize::MAX);
+        Self {
+            category: search.category.as_ref().map(|c| position(&listing.categories, c.as_str())),
+            brand: search.brand.as_ref().map(|b| position(&listing.brands, b)),
+            min: search.min_price.unwrap_or(i64::MIN),
+            max: search.max_price.unwrap_or(i64::MAX),
+            in_stock: search.in_stock,
+        }
     }
-    if search.category.is_some() && skip != Some(Facet::Category) {
-        filters.push("category = $category");
-    }
-    if search.brand.is_some() && skip != Some(Facet::Brand) {
-        filters.push("brand = $brand");
-    }
-    if search.min_price.is_some() {
-        filters.push("price_amount >= $min_price");
-    }
-    if search.max_price.is_some() {
-        filters.push("price_amount <= $max_price");
-    }
-    if search.in_stock {
-        filters.push("stock > 0");
-    }
-    if filters.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", filters.join(" AND "))
+
+    fn passes(&self, e: &Entry) -> Passes {
+        let p = &e.product;
+        Passes {
+            category: self.category.is_none_or(|c| c == e.category_ix),
+            brand: self.brand.is_none_or(|b| b == e.brand_ix),
+            rest: (self.min..=self.max).contains(&p.price.amount) && (!self.in_stock || p.stock > 0),
+        }
     }
 }
 
-/// Extra projection and `ORDER BY` for a sort. Every order ends on the unique slug so pages
-/// never overlap.
-fn ordering(search: &ProductSearch) -> (&'static str, &'static str) {
+fn by_rating(a: &Product, b: &Product) -> Ordering {
+    b.rating.partial_cmp(&a.rating).unwrap_or(Ordering::Equal).then_with(|| b.review_count.cmp(&a.review_count))
+}
+
+/// The listing order; every order ends on the unique slug so pages never overlap.
+fn order(search: &ProductSearch, a: &(&Entry, f64), b: &(&Entry, f64)) -> Ordering {
+    let ((ea, sa), (eb, sb)) = (a, b);
+    let (pa, pb) = (&ea.product, &eb.product);
     match (search.sort, search.text.is_some()) {
-        (Sort::Relevance, true) => (", search::score(1) AS score", "score DESC, rating DESC, slug"),
-        (Sort::Relevance, false) | (Sort::Rating, _) => ("", "rating DESC, review_count DESC, slug"),
-        (Sort::PriceAsc, _) => ("", "price_amount ASC, slug"),
-        (Sort::PriceDesc, _) => ("", "price_amount DESC, slug"),
-        (Sort::Newest, _) => (", created_at", "created_at DESC, slug"),
+        (Sort::Relevance, true) => sb.partial_cmp(sa).unwrap_or(Ordering::Equal).then_with(|| by_rating(pa, pb)),
+        (Sort::Relevance, false) | (Sort::Rating, _) => by_rating(pa, pb),
+        (Sort::PriceAsc, _) => pa.price.amount.cmp(&pb.price.amount),
+        (Sort::PriceDesc, _) => pb.price.amount.cmp(&pa.price.amount),
+        (Sort::Newest, _) => eb.created.cmp(&ea.created),
     }
+    .then_with(|| pa.slug.cmp(&pb.slug))
+}
+
+fn count_by<'a>(values: impl Iterator<Item = &'a str>) -> Vec<FacetValue> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts.into_iter().map(|(value, count)| FacetValue { value: value.to_string(), count }).collect()
 }
 
 fn facet_values(mut values: Vec<FacetValue>) -> Vec<FacetValue> {
@@ -88,25 +112,30 @@ fn facet_values(mut values: Vec<FacetValue>) -> Vec<FacetValue> {
 impl Catalog {
     /// The catalog over `store`.
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self { index: ListingIndex::new(store.clone()), store }
+    }
+
+    /// The listing index (checkout and orders mark it stale when they move stock).
+    pub fn index(&self) -> &ListingIndex {
+        &self.index
     }
 
     /// All categories in navigation order, with how many products each lists.
     pub async fn categories(&self) -> Result<Vec<Category>> {
-        // One grouped count over the category index rather than a count per category.
         let mut res = self
             .store
             .db()
-            .query(
-                "SELECT slug, name, description, position, 0 AS product_count FROM category ORDER BY position, name;
-                 SELECT category, count() AS count FROM product GROUP BY category;",
-            )
+            .query("SELECT slug, name, description, position, 0 AS product_count FROM category ORDER BY position, name")
             .await?;
         let rows: Vec<CategoryRow> = res.take(0)?;
-        let counts: Vec<CategoryCountRow> = res.take(1)?;
+        let listing = self.index.entries().await?;
+        let counts: HashMap<String, u64> = count_by(listing.entries.iter().map(|e| e.product.category.as_str()))
+            .into_iter()
+            .map(|f| (f.value, f.count))
+            .collect();
         rows.into_iter()
             .map(|mut row| {
-                row.product_count = counts.iter().find(|c| c.category == row.slug).map_or(0, |c| c.count);
+                row.product_count = counts.get(&row.slug).map_or(0, |&c| i64::try_from(c).unwrap_or(i64::MAX));
                 row.into_model()
             })
             .collect()
@@ -115,84 +144,100 @@ impl Catalog {
     /// One page of products matching `search`, with facet counts.
     pub async fn list(&self, search: &ProductSearch) -> Result<ProductPage> {
         let search = &ProductSearch { text: search.text.as_deref().and_then(search_words), ..search.clone() };
-        let filter = where_clause(search, None);
-        let (extra, order) = ordering(search);
-        let sql = format!(
-            "SELECT {PRODUCT_FIELDS}{extra} FROM product {filter} ORDER BY {order} LIMIT $limit START $start;
-             SELECT count() FROM product {filter} GROUP ALL;
-             SELECT category, count() AS count FROM product {} GROUP BY category;
-             SELECT brand, count() AS count FROM product {} GROUP BY brand;",
-            where_clause(search, Some(Facet::Category)),
-            where_clause(search, Some(Facet::Brand)),
-        );
+        let listing = self.index.entries().await?;
+        // With text, only the BM25 hits are candidates; without, every product is.
+        let hits = match &search.text {
+            Some(t) => Some(self.index.text_hits(t).await?),
+            None => None,
+        };
+        let candidates: Vec<(&Entry, f64)> = match &hits {
+            Some(hits) => hits
+                .iter()
+                .filter_map(|(id, score)| listing.by_id.get(id).map(|&i| (&listing.entries[i], *score)))
+                .collect(),
+            None => listing.entries.iter().map(|e| (e, 0.0)).collect(),
+        };
+        let filter = Filter::new(search, &listing);
+        let mut matching: Vec<(&Entry, f64)> = Vec::new();
+        let (mut by_category, mut by_brand) = (vec![0u64; listing.categories.len()], vec![0u64; listing.brands.len()]);
+        for (e, score) in candidates {
+            let p = filter.passes(e);
+            if !p.rest {
+                continue;
+            }
+            if p.brand {
+                by_category[e.category_ix] += 1;
+            }
+            if p.category {
+                by_brand[e.brand_ix] += 1;
+                if p.brand {
+                    matching.push((e, score));
+                }
+            }
+        }
+        let facet = |names: &[String], counts: Vec<u64>| {
+            facet_values(names.iter().zip(counts).map(|(n, count)| FacetValue { value: n.clone(), count }).collect())
+        };
         let page = search.page;
-        let mut res = self
-            .store
-            .db()
-            .query(sql)
-            .bind(("text", search.text.clone().unwrap_or_default()))
-            .bind(("category", search.category.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default()))
-            .bind(("brand", search.brand.clone().unwrap_or_default()))
-            .bind(("min_price", search.min_price.unwrap_or(0)))
-            .bind(("max_price", search.max_price.unwrap_or(i64::MAX)))
-            .bind(("limit", i64::from(page.per_page())))
-            .bind(("start", i64::try_from(page.offset()).unwrap_or(i64::MAX)))
-            .await?;
-        let rows: Vec<ProductRow> = res.take(0)?;
-        let count: Option<CountRow> = res.take(1)?;
-        let categories: Vec<CategoryCountRow> = res.take(2)?;
-        let brands: Vec<BrandCountRow> = res.take(3)?;
-        let count_of = |n: i64| u64::try_from(n).unwrap_or(0);
+        let total = matching.len() as u64;
+        let start = usize::try_from(page.offset()).unwrap_or(usize::MAX).min(matching.len());
+        let end = start.saturating_add(page.per_page() as usize).min(matching.len());
+        // Only the page needs full ordering: partition around its end, then sort the front.
+        if end > 0 && end < matching.len() {
+            matching.select_nth_unstable_by(end - 1, |a, b| order(search, a, b));
+        }
+        matching.truncate(end);
+        matching.sort_by(|a, b| order(search, a, b));
         Ok(ProductPage {
-            items: rows.into_iter().map(ProductRow::into_model).collect::<Result<_>>()?,
-            total: count.map_or(0, |c| count_of(c.count)),
+            items: matching[start..].iter().map(|(e, _)| e.product.clone()).collect(),
+            total,
             page: page.page(),
             per_page: page.per_page(),
             facets: Facets {
-                categories: facet_values(
-                    categories
-                        .into_iter()
-                        .map(|c| FacetValue { value: c.category, count: count_of(c.count) })
-                        .collect(),
-                ),
-                brands: facet_values(
-                    brands.into_iter().map(|b| FacetValue { value: b.brand, count: count_of(b.count) }).collect(),
-                ),
+                categories: facet(&listing.categories, by_category),
+                brands: facet(&listing.brands, by_brand),
             },
         })
     }
 
-    /// How SurrealDB plans the listing query for `search` (`EXPLAIN` output), for index checks.
-    pub async fn explain(&self, search: &ProductSearch) -> Result<String> {
-        let search = &ProductSearch { text: search.text.as_deref().and_then(search_words), ..search.clone() };
-        let (extra, order) = ordering(search);
-        let sql = format!(
-            "SELECT {PRODUCT_FIELDS}{extra} FROM product {} ORDER BY {order} LIMIT 24 EXPLAIN FULL",
-            where_clause(search, None)
-        );
+    /// Products by id, in the order given (unknown ids are left out): direct key reads.
+    pub async fn by_ids(&self, ids: &[String]) -> Result<Vec<Product>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<surrealdb::types::RecordId> =
+            ids.iter().map(|id| surrealdb::types::RecordId::new("product", id.as_str())).collect();
+        let mut res = self.store.db().query(format!("SELECT {PRODUCT_FIELDS} FROM $keys")).bind(("keys", keys)).await?;
+        let rows: Vec<ProductRow> = res.take(0)?;
+        let mut found: HashMap<String, Product> =
+            rows.into_iter().map(|r| r.into_model().map(|p| (p.id.0.clone(), p))).collect::<Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// How SurrealDB plans the queries a listing runs (`EXPLAIN FULL`): the full-text match for
+    /// `text` and the page read by key.
+    pub async fn explain(&self, text: &str) -> Result<(String, String)> {
         let mut res = self
             .store
             .db()
-            .query(sql)
-            .bind(("text", search.text.clone().unwrap_or_default()))
-            .bind(("category", search.category.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default()))
-            .bind(("brand", search.brand.clone().unwrap_or_default()))
-            .bind(("min_price", search.min_price.unwrap_or(0)))
-            .bind(("max_price", search.max_price.unwrap_or(i64::MAX)))
+            .query(format!("{} EXPLAIN FULL; SELECT {PRODUCT_FIELDS} FROM $keys EXPLAIN FULL;", index::TEXT_QUERY))
+            .bind(("text", search_words(text).unwrap_or_default()))
+            .bind(("keys", vec![surrealdb::types::RecordId::new("product", "p0")]))
             .await?;
-        let plan: surrealdb::types::Value = res.take(0)?;
-        Ok(format!("{plan:?}"))
+        let text_plan: surrealdb::types::Value = res.take(0)?;
+        let page_plan: surrealdb::types::Value = res.take(1)?;
+        Ok((format!("{text_plan:?}"), format!("{page_plan:?}")))
     }
 
     /// Products for the home page: the best rated that are in stock, at most `limit`.
     pub async fn featured(&self, limit: u32) -> Result<Vec<Product>> {
-        let sql = format!(
-            "SELECT {PRODUCT_FIELDS} FROM product WHERE stock > 0
-             ORDER BY rating DESC, review_count DESC, slug LIMIT $limit"
-        );
-        let mut res = self.store.db().query(sql).bind(("limit", i64::from(limit))).await?;
-        let rows: Vec<ProductRow> = res.take(0)?;
-        rows.into_iter().map(ProductRow::into_model).collect()
+        let listing = self.index.entries().await?;
+        let mut in_stock: Vec<&Product> = listing.entries.iter().map(|e| &e.product).filter(|p| p.stock > 0).collect();
+        in_stock.sort_by(|a, b| by_rating(a, b).then_with(|| a.slug.cmp(&b.slug)));
+        in_stock.truncate(limit as usize);
+        // Shown with live stock: the home page is where a sold-out item must not linger.
+        let ids: Vec<String> = in_stock.iter().map(|p| p.id.0.clone()).collect();
+        Ok(self.by_ids(&ids).await?.into_iter().filter(|p| p.stock > 0).collect())
     }
 
     /// One product by its slug.

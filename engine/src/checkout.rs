@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod payment;
 
 use crate::cart::{Carts, PricedCart};
+use crate::catalog::index::ListingIndex;
 use crate::clock::Clock;
 use crate::identity::opaque::new_token;
 use crate::orders::{OrderViewer, Orders};
@@ -32,6 +33,7 @@ pub struct Checkout {
     orders: Orders,
     payments: Arc<dyn PaymentProvider>,
     clock: Arc<dyn Clock>,
+    listing: ListingIndex,
 }
 
 /// What a checkout answered, and whether it was a replay of an earlier identical request.
@@ -60,8 +62,9 @@ impl Checkout {
         orders: Orders,
         payments: Arc<dyn PaymentProvider>,
         clock: Arc<dyn Clock>,
+        listing: ListingIndex,
     ) -> Self {
-        Self { store, carts, orders, payments, clock }
+        Self { store, carts, orders, payments, clock, listing }
     }
 
     /// Places an order from the shopper's cart. `key` is the client's Idempotency-Key.
@@ -136,7 +139,10 @@ impl Checkout {
                 guest_token.as_ref().map(|t| t.1.clone()),
             );
             match self.commit(shopper, scope, key, &order_id, &cart, email, order_json, &placed).await {
-                Ok(()) => break Ok(placed),
+                Ok(()) => {
+                    self.listing.mark_stale();
+                    break Ok(placed);
+                }
                 Err(TxFailure::Conflict) if attempt < MAX_ATTEMPTS => {
                     // Another checkout touched the same stock: back off a little and retry.
                     tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + rand::random::<u64>() % 10))

@@ -90,10 +90,10 @@ impl Services {
     /// Builds the services with explicit pricing, payment provider and clock.
     pub fn with_commerce(store: Store, identity: IdentitySettings, commerce: CommerceSettings) -> Self {
         let issuer = TokenIssuer::new(identity.keys, identity.access_minutes);
+        let catalog = Catalog::new(store.clone());
         let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone());
-        let orders = orders::Orders::new(store.clone(), commerce.payments.clone());
+        let orders = orders::Orders::new(store.clone(), commerce.payments.clone(), catalog.index().clone());
         Self {
-            catalog: Catalog::new(store.clone()),
             identity: Identity::new(store.clone(), issuer, identity.refresh_days),
             sessions: sessions::Sessions::new(store.clone()),
             checkout: checkout::Checkout::new(
@@ -102,7 +102,9 @@ impl Services {
                 orders.clone(),
                 commerce.payments,
                 commerce.clock,
+                catalog.index().clone(),
             ),
+            catalog,
             carts,
             orders,
             store,

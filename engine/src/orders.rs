@@ -1,6 +1,7 @@
 //! Orders: reading them (owner, guest token or admin), the status machine with a tracking event
 //! per transition, cancellation with restock and refund, and guest orders joining an account.
 
+use crate::catalog::index::ListingIndex;
 use crate::checkout::payment::PaymentProvider;
 use crate::identity::opaque::hash_of;
 use crate::store::Store;
@@ -26,6 +27,7 @@ pub enum OrderViewer {
 pub struct Orders {
     store: Store,
     payments: Arc<dyn PaymentProvider>,
+    listing: ListingIndex,
 }
 
 #[derive(SurrealValue)]
@@ -145,8 +147,8 @@ fn visible_to(viewer: &OrderViewer) -> (&'static str, String) {
 
 impl Orders {
     /// Orders over `store`, refunding through `payments`.
-    pub fn new(store: Store, payments: Arc<dyn PaymentProvider>) -> Self {
-        Self { store, payments }
+    pub fn new(store: Store, payments: Arc<dyn PaymentProvider>, listing: ListingIndex) -> Self {
+        Self { store, payments, listing }
     }
 
     /// A user's orders, newest first.
@@ -229,6 +231,9 @@ impl Orders {
         if moved.unwrap_or(0) == 0 {
             let now = self.get(&OrderViewer::Admin, order_id).await?;
             return Err(Error::InvalidTransition { current: now.status, requested: next });
+        }
+        if restock {
+            self.listing.mark_stale();
         }
         if matches!(next, OrderStatus::Cancelled | OrderStatus::Refunded) {
             self.refund(order_id).await;

@@ -38,6 +38,18 @@ pub async fn is_empty(store: &Store) -> Result<bool> {
     Ok(crate::catalog::Catalog::new(store.clone()).product_count().await? == 0)
 }
 
+/// Grows the catalog to at least `target` products with generated editions of the seed lines
+/// (benchmarks and evaluations only; the shop never calls it). Returns how many were added.
+pub async fn grow_catalog(store: &Store, target: usize) -> Result<u64> {
+    let catalog = crate::catalog::Catalog::new(store.clone());
+    let before = catalog.product_count().await?;
+    let missing = target.saturating_sub(usize::try_from(before).unwrap_or(usize::MAX));
+    for chunk in products::editions(missing).chunks(1_000) {
+        store.db().query("INSERT IGNORE INTO product $products").bind(("products", chunk.to_vec())).await?.check()?;
+    }
+    Ok(catalog.product_count().await?.saturating_sub(before))
+}
+
 /// Adds whatever seed data is missing.
 pub async fn run(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
     let catalog = crate::catalog::Catalog::new(store.clone());

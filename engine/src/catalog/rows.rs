@@ -29,6 +29,8 @@ pub(super) struct ProductRow {
     pub review_count: i64,
     pub attributes: Vec<AttributeRow>,
     pub tags: Vec<String>,
+    /// Unix seconds of `created_at`, when the query selects it (the listing snapshot does).
+    pub created: Option<i64>,
 }
 
 impl ProductRow {
@@ -56,18 +58,6 @@ impl ProductRow {
             tags: self.tags,
         })
     }
-}
-
-#[derive(SurrealValue)]
-pub(super) struct CategoryCountRow {
-    pub category: String,
-    pub count: i64,
-}
-
-#[derive(SurrealValue)]
-pub(super) struct BrandCountRow {
-    pub brand: String,
-    pub count: i64,
 }
 
 #[derive(SurrealValue)]

@@ -5,28 +5,28 @@ use super::catalog_data::{CategoryData, CATEGORIES};
 use crate::catalog::search_text;
 use surrealdb::types::{RecordId, SurrealValue};
 
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 pub(super) struct AttributeSeed {
-    name: String,
-    value: String,
+    pub name: String,
+    pub value: String,
 }
 
-#[derive(SurrealValue)]
+#[derive(Clone, SurrealValue)]
 pub(super) struct ProductSeed {
     pub id: RecordId,
     pub slug: String,
-    name: String,
-    brand: String,
-    category: String,
-    description: String,
-    price_amount: i64,
-    currency: String,
-    stock: i64,
-    rating: f64,
-    review_count: i64,
-    attributes: Vec<AttributeSeed>,
-    tags: Vec<String>,
-    search_text: String,
+    pub name: String,
+    pub brand: String,
+    pub category: String,
+    pub description: String,
+    pub price_amount: i64,
+    pub currency: String,
+    pub stock: i64,
+    pub rating: f64,
+    pub review_count: i64,
+    pub attributes: Vec<AttributeSeed>,
+    pub tags: Vec<String>,
+    pub search_text: String,
 }
 
 #[derive(SurrealValue)]
@@ -90,6 +90,42 @@ fn category_products(cat: &'static CategoryData) -> impl Iterator<Item = Product
             }
         })
     })
+}
+
+/// `count` extra products for load tests and evaluations: the seed lines again as numbered
+/// editions with their own ids, slugs, prices and stock (same brands, categories and words, so
+/// search and facets behave as on a grown real catalog).
+pub(super) fn editions(count: usize) -> Vec<ProductSeed> {
+    let base = products();
+    (0..count)
+        .map(|i| {
+            let p = &base[i % base.len()];
+            let edition = i / base.len() + 2;
+            let name = format!("{} (edition {edition})", p.name);
+            let slug = format!("{}-edition-{edition}", p.slug);
+            let h = fnv(&slug);
+            ProductSeed {
+                id: RecordId::new("product", format!("p{:010x}", h & 0xff_ffff_ffff)),
+                price_amount: round_price(p.price_amount * (85 + (h % 30) as i64) / 100),
+                stock: stock_level(h),
+                rating: f64::from(34 + (h >> 8) as u32 % 16) / 10.0,
+                review_count: ((h >> 16) % 900 + 3) as i64,
+                search_text: search_text(&name, &p.brand, &p.category, &p.tags, &p.description),
+                attributes: p
+                    .attributes
+                    .iter()
+                    .map(|a| AttributeSeed { name: a.name.clone(), value: a.value.clone() })
+                    .collect(),
+                currency: p.currency.clone(),
+                tags: p.tags.clone(),
+                description: p.description.clone(),
+                category: p.category.clone(),
+                brand: p.brand.clone(),
+                slug,
+                name,
+            }
+        })
+        .collect()
 }
 
 /// Retail-style price: whole dollars minus one cent (e.g. 4999), never below 99.
