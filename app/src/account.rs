@@ -3,9 +3,11 @@
 
 mod api;
 mod pages;
+mod renew;
 
 pub use api::{current_account, end_my_session, my_sessions, register_account, sign_in, sign_out, SessionOverview};
 pub use pages::{AccountPage, LoginPage, RegisterPage};
+pub use renew::keep_signed_in;
 
 use leptos::prelude::*;
 

@@ -50,7 +50,10 @@ pub fn App() -> impl IntoView {
     let auth_version = AuthVersion(RwSignal::new(0));
     provide_context(auth_version);
     let user = Resource::new(move || auth_version.0.get(), |_| account::current_account());
-    provide_context(cart::CartVersion(RwSignal::new(0)));
+    let cart_version = cart::CartVersion(RwSignal::new(0));
+    provide_context(cart_version);
+    let signed_in = Signal::derive(move || user.get().map(|u| matches!(u, Ok(Some(_)))));
+    account::keep_signed_in(signed_in, auth_version, cart_version);
     // Effects run only in the browser: this flips once the WASM bundle has hydrated the page,
     // which the end-to-end tests wait for before they click.
     let hydrated = RwSignal::new(false);

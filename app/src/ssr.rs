@@ -167,7 +167,7 @@ pub async fn signed_in_browser(
         .chars()
         .take(200)
         .collect();
-    let session = services.continue_signed_in(&issued.user, presented.as_ref(), model::Channel::Web, &device).await?;
+    let session = services.continue_signed_in(&issued, presented.as_ref(), model::Channel::Web, &device).await?;
     for cookie in cookies::login_cookies(
         &issued.access_token,
         issued.expires_in,

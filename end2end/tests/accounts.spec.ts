@@ -65,3 +65,23 @@ test.describe('refused sign-in', () => {
   await expect(page).toHaveURL(/\/login$/);
 });
 });
+
+test('a lapsed access cookie is renewed from the refresh cookie without signing in again', async ({ page, context }) => {
+  const email = `renew-${Date.now()}@example.com`;
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Rene Wal');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a good password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  // What 15 minutes do to the short-lived cookie: it is gone; the refresh cookie is not.
+  await context.clearCookies({ name: 'access_token' });
+  const renewed = page.waitForResponse((r) => r.url().endsWith('/v1/auth/refresh') && r.status() === 200);
+  await page.goto('/');
+  await renewed;
+  await expect(page.locator('.account-link')).toHaveText('Rene Wal');
+  const names = (await context.cookies()).map((c) => c.name);
+  expect(names).toContain('access_token');
+});

@@ -30,6 +30,9 @@ pub struct IssuedTokens {
     pub refresh_token: SecretString,
     /// Seconds until the access token expires.
     pub expires_in: u64,
+    /// The login (refresh-token family) these tokens belong to; the session a sign-in
+    /// continues records it, so ending that session ends this login.
+    pub family: String,
 }
 
 /// Accounts plus tokens: the one place sign-in rules live, for every channel.
@@ -75,6 +78,7 @@ impl Identity {
             access_token: access.token,
             refresh_token: rotated.token,
             expires_in: access.expires_in,
+            family: rotated.family,
         })
     }
 
@@ -84,8 +88,8 @@ impl Identity {
     }
 
     async fn issue(&self, user: User, family: Option<String>) -> Result<IssuedTokens> {
-        let refresh_token = self.refresh.start(&user.id, family).await?;
+        let (refresh_token, family) = self.refresh.start(&user.id, family).await?;
         let access = self.tokens.issue(&user)?;
-        Ok(IssuedTokens { user, access_token: access.token, refresh_token, expires_in: access.expires_in })
+        Ok(IssuedTokens { user, access_token: access.token, refresh_token, expires_in: access.expires_in, family })
     }
 }

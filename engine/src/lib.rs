@@ -112,15 +112,18 @@ impl Services {
     }
 
     /// After a successful sign-in or registration: continues (or promotes) the client's
-    /// session, merging its cart, and lets guest orders placed with the account's email join it.
+    /// session, merging its cart, records the login on it (so ending the session ends the
+    /// login), and lets guest orders placed with the account's email join the account.
     pub async fn continue_signed_in(
         &self,
-        user: &model::User,
+        issued: &identity::IssuedTokens,
         presented: Option<&secrecy::SecretString>,
         channel: model::Channel,
         device: &str,
     ) -> Result<sessions::SignInSession> {
+        let user = &issued.user;
         let session = self.sessions.continue_for(&user.id, presented, channel, device).await?;
+        self.sessions.attach_login(&session.session.id, &issued.family).await?;
         let claimed = self.orders.claim_guest_orders(&user.id, user.email.as_str()).await?;
         if claimed > 0 {
             tracing::info!(user = %user.id, claimed, "guest orders joined the account");

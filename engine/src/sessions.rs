@@ -237,12 +237,32 @@ impl Sessions {
         self.owned(user_id, session_id).await
     }
 
-    /// Ends one of the user's sessions (its token stops working).
+    /// Records the login (refresh-token family) a session continues with.
+    pub async fn attach_login(&self, session_id: &str, family: &str) -> Result<()> {
+        self.store
+            .db()
+            .query("UPDATE type::record('session', $id) SET token_family = $family")
+            .bind(("id", session_id.to_string()))
+            .bind(("family", family.to_string()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    /// Ends one of the user's sessions: its token stops working and so does the login it was
+    /// signed in with (that device's refresh tokens are revoked in the same transaction).
     pub async fn end(&self, user_id: &str, session_id: &str) -> Result<()> {
         self.owned(user_id, session_id).await?;
         self.store
             .db()
-            .query("UPDATE type::record('session', $id) SET ended_at = time::now() WHERE user_id = $user")
+            .query(
+                "BEGIN TRANSACTION;
+                 LET $families = (UPDATE type::record('session', $id) SET ended_at = time::now()
+                     WHERE user_id = $user RETURN VALUE token_family);
+                 UPDATE refresh_token SET revoked_at = time::now()
+                     WHERE family IN $families AND family != NONE AND revoked_at = NONE;
+                 COMMIT TRANSACTION;",
+            )
             .bind(("id", session_id.to_string()))
             .bind(("user", user_id.to_string()))
             .await?
@@ -262,21 +282,29 @@ impl Sessions {
         Ok(())
     }
 
-    /// Ends every live session of the user except `keep`; returns how many ended.
+    /// Ends every live session of the user except `keep`, and the logins they were signed in
+    /// with; returns how many sessions ended.
     pub async fn end_others(&self, user_id: &str, keep: Option<&str>) -> Result<u64> {
         let mut res = self
             .store
             .db()
             .query(
-                "UPDATE session SET ended_at = time::now()
-                 WHERE user_id = $user AND ended_at = NONE AND record::id(id) != $keep RETURN VALUE id",
+                "BEGIN TRANSACTION;
+                 LET $ended = (UPDATE session SET ended_at = time::now()
+                     WHERE user_id = $user AND ended_at = NONE AND record::id(id) != $keep RETURN token_family);
+                 LET $families = $ended.token_family;
+                 UPDATE refresh_token SET revoked_at = time::now()
+                     WHERE family IN $families AND family != NONE AND revoked_at = NONE;
+                 RETURN array::len($ended);
+                 COMMIT TRANSACTION;",
             )
             .bind(("user", user_id.to_string()))
             .bind(("keep", keep.unwrap_or_default().to_string()))
             .await?
             .check()?;
-        let ended: Vec<surrealdb::types::Value> = res.take(0)?;
-        Ok(ended.len() as u64)
+        let last = res.num_statements().saturating_sub(2);
+        let ended: Option<i64> = res.take(last)?;
+        Ok(u64::try_from(ended.unwrap_or(0)).unwrap_or(0))
     }
 }
 

@@ -10,6 +10,9 @@ pub const ACCESS_COOKIE: &str = "access_token";
 pub const REFRESH_COOKIE: &str = "refresh_token";
 /// Path the refresh cookie is scoped to.
 pub const REFRESH_PATH: &str = "/v1/auth";
+/// Readable hint (no secret in it) that this browser holds a sign-in, with the access token's
+/// lifetime in seconds as its value: the page's script renews the access cookie before it lapses.
+pub const SIGNED_IN_COOKIE: &str = "signed_in";
 /// Cookie carrying a browser's session token.
 pub const SESSION_COOKIE: &str = "session";
 /// How long a browser keeps its session cookie.
@@ -40,22 +43,24 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// `Set-Cookie` values for a signed-in browser.
-pub fn login_cookies(access: &str, access_secs: u64, refresh: &str, refresh_secs: u64, secure: bool) -> [String; 2] {
+pub fn login_cookies(access: &str, access_secs: u64, refresh: &str, refresh_secs: u64, secure: bool) -> [String; 3] {
     let flags = if secure { "; Secure" } else { "" };
     [
         format!("{ACCESS_COOKIE}={access}; HttpOnly; SameSite=Lax; Path=/; Max-Age={access_secs}{flags}"),
         format!(
             "{REFRESH_COOKIE}={refresh}; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age={refresh_secs}{flags}"
         ),
+        format!("{SIGNED_IN_COOKIE}={access_secs}; SameSite=Lax; Path=/; Max-Age={refresh_secs}{flags}"),
     ]
 }
 
-/// `Set-Cookie` values that delete both token cookies.
-pub fn logout_cookies(secure: bool) -> [String; 2] {
+/// `Set-Cookie` values that delete the token cookies and the hint.
+pub fn logout_cookies(secure: bool) -> [String; 3] {
     let flags = if secure { "; Secure" } else { "" };
     [
         format!("{ACCESS_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{flags}"),
         format!("{REFRESH_COOKIE}=; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age=0{flags}"),
+        format!("{SIGNED_IN_COOKIE}=; SameSite=Lax; Path=/; Max-Age=0{flags}"),
     ]
 }
 
@@ -94,9 +99,11 @@ mod tests {
 
     #[test]
     fn cookies_are_http_only_lax_and_the_refresh_cookie_is_path_scoped() {
-        let [access, refresh] = login_cookies("a", 900, "r", 604800, true);
+        let [access, refresh, hint] = login_cookies("a", 900, "r", 604800, true);
         assert!(access.contains("HttpOnly") && access.contains("SameSite=Lax") && access.contains("Secure"));
         assert!(refresh.contains("Path=/v1/auth") && refresh.contains("Max-Age=604800"));
+        // The hint holds no secret: only the access token's lifetime.
+        assert!(hint.starts_with("signed_in=900;") && !hint.contains("HttpOnly"));
         assert!(!login_cookies("a", 1, "r", 1, false)[0].contains("Secure"));
     }
 }

@@ -49,8 +49,9 @@ impl RefreshTokens {
         self.ttl_days
     }
 
-    /// A first token for `user_id`, in `family` or (for a new login) a new family.
-    pub async fn start(&self, user_id: &str, family: Option<String>) -> Result<SecretString> {
+    /// A first token for `user_id`, in `family` or (for a new login) a new family; returns the
+    /// token and its family.
+    pub async fn start(&self, user_id: &str, family: Option<String>) -> Result<(SecretString, String)> {
         let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let (token, hash) = new_token();
         self.store
@@ -60,12 +61,12 @@ impl RefreshTokens {
                  expires_at = time::now() + <duration> $ttl",
             )
             .bind(("hash", hash))
-            .bind(("family", family))
+            .bind(("family", family.clone()))
             .bind(("user", user_id.to_string()))
             .bind(("ttl", format!("{}d", self.ttl_days)))
             .await?
             .check()?;
-        Ok(token)
+        Ok((token, family))
     }
 
     /// Spends `token` and returns a new one in its family. An unknown, expired or revoked token

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "refresh_tokens", sql: include_str!("migrations/0002_refresh_tokens.surql") },
     Migration { version: 3, name: "sessions", sql: include_str!("migrations/0003_sessions.surql") },
     Migration { version: 4, name: "commerce", sql: include_str!("migrations/0004_commerce.surql") },
+    Migration { version: 5, name: "session_logins", sql: include_str!("migrations/0005_session_logins.surql") },
 ];
 
 /// What a start-up did to the schema.

@@ -254,7 +254,7 @@ async fn guest_orders_join_the_account_registered_with_their_email() {
         .register(model::Email::parse("later@example.com").unwrap(), SecretString::from("long enough pw"), "Later")
         .await
         .unwrap();
-    services.continue_signed_in(&issued.user, None, model::Channel::Api, "test").await.unwrap();
+    services.continue_signed_in(&issued, None, model::Channel::Api, "test").await.unwrap();
 
     assert_eq!(services.orders.list(&issued.user.id).await.unwrap().len(), 1);
 }

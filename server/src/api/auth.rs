@@ -96,7 +96,7 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
     let issued = state.services.identity.register(email, body.password, &body.name).await?;
-    let session = attach_session(&state, &headers, &issued.user).await?;
+    let session = attach_session(&state, &headers, &issued).await?;
     Ok(signed_in(StatusCode::CREATED, &headers, &state, issued, Some(session)))
 }
 
@@ -112,7 +112,7 @@ pub async fn login(
         engine::Error::Unauthorized => ApiError::bad_credentials(),
         other => other.into(),
     })?;
-    let session = attach_session(&state, &headers, &issued.user).await?;
+    let session = attach_session(&state, &headers, &issued).await?;
     Ok(signed_in(StatusCode::OK, &headers, &state, issued, Some(session)))
 }
 
@@ -138,9 +138,10 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Byt
     if let (Some(user), Some(token)) = (user, session::presented(&headers)) {
         state.services.sessions.end_by_token(&user.sub, &token).await?;
     }
-    let [a, r] = auth::logout_cookies(auth::is_https(&headers));
-    // AppendHeaders: two Set-Cookie headers, not one overwriting the other.
-    Ok((StatusCode::NO_CONTENT, AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r)])).into_response())
+    let [a, r, h] = auth::logout_cookies(auth::is_https(&headers));
+    // AppendHeaders: one Set-Cookie header each, not one overwriting the other.
+    let cookies = AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::SET_COOKIE, h)]);
+    Ok((StatusCode::NO_CONTENT, cookies).into_response())
 }
 
 /// The signed-in account.
@@ -168,13 +169,17 @@ fn refresh_token(headers: &HeaderMap, body: &[u8]) -> Result<Option<SecretString
 }
 
 /// The session this sign-in continues (see `engine::sessions::Sessions::continue_for`).
-async fn attach_session(state: &AppState, headers: &HeaderMap, user: &User) -> Result<SessionOutcome, ApiError> {
+async fn attach_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    issued: &IssuedTokens,
+) -> Result<SessionOutcome, ApiError> {
     // A browser sends Origin on these posts; anything else is an API client unless it says.
     let default = if headers.contains_key(header::ORIGIN) { Channel::Web } else { Channel::Api };
     let presented = session::presented(headers);
     let outcome = state
         .services
-        .continue_signed_in(user, presented.as_ref(), session::channel(headers, default), &session::device(headers))
+        .continue_signed_in(issued, presented.as_ref(), session::channel(headers, default), &session::device(headers))
         .await?;
     Ok(SessionOutcome {
         session: outcome.session,
@@ -192,7 +197,7 @@ fn signed_in(
     session: Option<SessionOutcome>,
 ) -> Response {
     let refresh_secs = u64::from(state.services.identity.refresh.ttl_days()) * 24 * 3600;
-    let [a, r] = auth::login_cookies(
+    let [a, r, h] = auth::login_cookies(
         &issued.access_token,
         issued.expires_in,
         issued.refresh_token.expose_secret(),
@@ -212,7 +217,7 @@ fn signed_in(
         session,
     };
     // AppendHeaders: several Set-Cookie headers, none overwriting another.
-    let mut cookies = vec![(header::SET_COOKIE, a), (header::SET_COOKIE, r)];
+    let mut cookies = vec![(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::SET_COOKIE, h)];
     cookies.extend(session_cookie.map(|c| (header::SET_COOKIE, c)));
     (status, AppendHeaders(cookies), [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }

@@ -142,7 +142,7 @@ async fn a_browser_refreshes_and_logs_out_with_its_cookie() {
         .unwrap();
     assert_eq!(out.status(), 204);
     let cleared = set_cookies(&out);
-    assert_eq!(cleared.len(), 2, "both cookies are cleared: {cleared:?}");
+    assert_eq!(cleared.len(), 3, "both token cookies and the hint are cleared: {cleared:?}");
     assert!(cleared.iter().all(|c| c.contains("Max-Age=0")));
     let again = app.post_json("/v1/auth/refresh", &json!({"refresh_token": new["refresh_token"]})).await;
     assert_eq!(again.status(), 401);

@@ -185,3 +185,50 @@ async fn logout_ends_the_session_it_came_from() {
     assert!(!ids.contains(&phone["session"]["session"]["id"].as_str().unwrap()), "{list}");
     assert!(ids.contains(&laptop["session"]["session"]["id"].as_str().unwrap()));
 }
+
+#[tokio::test]
+async fn ending_a_device_session_also_ends_that_devices_login() {
+    let app = spawn_app().await;
+    app.register("two@example.com").await;
+    let login = || async {
+        let res = app
+            .client
+            .post(format!("{}/v1/auth/login", app.address))
+            .json(&json!({"email": "two@example.com", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        res.json::<Value>().await.unwrap()
+    };
+    let (laptop, phone, tablet) = (login().await, login().await, login().await);
+    let laptop_session = laptop["session"]["session"]["id"].as_str().unwrap();
+
+    // The phone signs the laptop out.
+    let res = app
+        .client
+        .delete(format!("{}/v1/sessions/{laptop_session}", app.address))
+        .bearer_auth(phone["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let refresh = |body: &Value| {
+        let token = body["refresh_token"].clone();
+        let app = &app;
+        async move { app.post_json("/v1/auth/refresh", &json!({"refresh_token": token})).await.status() }
+    };
+    assert_eq!(refresh(&laptop).await, 401, "the laptop's login ended with its session");
+
+    // The phone signs out everywhere else: the tablet's login ends, the phone's stays.
+    let res = app
+        .client
+        .delete(format!("{}/v1/sessions", app.address))
+        .bearer_auth(phone["access_token"].as_str().unwrap())
+        .header("x-session-token", phone["session"]["session_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(refresh(&tablet).await, 401);
+    assert_eq!(refresh(&phone).await, 200);
+}
