@@ -79,13 +79,7 @@ pub async fn shopper_for_change() -> Result<engine::shopper::Shopper, AppError> 
             return Err(AppError::Unauthorized("Your sign-in has expired; sign in again.".into()));
         }
     }
-    let device: String = headers
-        .get(http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown device")
-        .chars()
-        .take(200)
-        .collect();
+    let device = cookies::device(&headers);
     let (session, token) = services()?.sessions.start(model::Channel::Web, &device, None).await?;
     set_cookie(&cookies::session_cookie(&token, cookies::is_https(&headers)));
     Ok(engine::shopper::Shopper::Guest { session_id: session.info.id })
@@ -160,13 +154,7 @@ pub async fn signed_in_browser(
     let secure = cookies::is_https(&headers);
     let refresh_secs = u64::from(services.identity.refresh.ttl_days()) * 24 * 3600;
     let presented = cookies::cookie(&headers, cookies::SESSION_COOKIE).map(secrecy::SecretString::from);
-    let device: String = headers
-        .get(http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown device")
-        .chars()
-        .take(200)
-        .collect();
+    let device = cookies::device(&headers);
     let session = services.continue_signed_in(&issued, presented.as_ref(), model::Channel::Web, &device).await?;
     for cookie in cookies::login_cookies(
         &issued.access_token,

@@ -185,7 +185,7 @@ impl Checkout {
         totals: &model::Totals,
         guest_token: Option<&secrecy::SecretString>,
     ) -> Result<PlacedOrder> {
-        let now = rfc3339_now(self.clock.now_unix());
+        let now = crate::clock::rfc3339(self.clock.now_unix());
         let lines = cart
             .cart
             .lines
@@ -232,7 +232,7 @@ impl Checkout {
         charge_id: &str,
         access_hash: Option<String>,
     ) -> serde_json::Value {
-        let now = rfc3339_now(self.clock.now_unix());
+        let now = crate::clock::rfc3339(self.clock.now_unix());
         let a = &details.address;
         json!({
             "user_id": shopper.user_id(),
@@ -416,20 +416,4 @@ fn field_name(field: &str) -> &'static str {
         "payment.cvc",
     ];
     FIELDS.iter().find(|f| **f == field).copied().unwrap_or("body")
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for unix seconds.
-pub fn rfc3339_now(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
 }

@@ -343,7 +343,8 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_named() {
-        let cases: Vec<(fn(&mut CheckoutRequest), &str)> = vec![
+        type Breaker = fn(&mut CheckoutRequest);
+        let cases: Vec<(Breaker, &str)> = vec![
             (|r| r.email = None, "email"),
             (|r| r.email = Some("nope".into()), "email"),
             (|r| r.shipping_address.name = " ".into(), "shipping_address.name"),

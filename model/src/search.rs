@@ -120,6 +120,27 @@ fn whole(field: &'static str, raw: &Option<String>) -> Result<Option<u32>, Field
 }
 
 impl SearchParams {
+    /// Parameters from `(name, value)` pairs; unknown names are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut p = Self::default();
+        for (name, value) in pairs {
+            let slot = match name {
+                "q" => &mut p.q,
+                "category" => &mut p.category,
+                "brand" => &mut p.brand,
+                "min_price" => &mut p.min_price,
+                "max_price" => &mut p.max_price,
+                "in_stock" => &mut p.in_stock,
+                "sort" => &mut p.sort,
+                "page" => &mut p.page,
+                "per_page" => &mut p.per_page,
+                _ => continue,
+            };
+            *slot = Some(value.to_string());
+        }
+        p
+    }
+
     /// Validates every parameter; the error names the first one at fault.
     pub fn parse(&self) -> Result<ProductSearch, FieldError> {
         let text = present(&self.q).map(str::to_string);
@@ -221,23 +242,7 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> SearchParams {
-        let mut p = SearchParams::default();
-        for (k, v) in pairs {
-            let v = Some(v.to_string());
-            match *k {
-                "q" => p.q = v,
-                "category" => p.category = v,
-                "brand" => p.brand = v,
-                "min_price" => p.min_price = v,
-                "max_price" => p.max_price = v,
-                "in_stock" => p.in_stock = v,
-                "sort" => p.sort = v,
-                "page" => p.page = v,
-                "per_page" => p.per_page = v,
-                _ => unreachable!(),
-            }
-        }
-        p
+        SearchParams::from_pairs(pairs.iter().copied())
     }
 
     #[test]
@@ -268,19 +273,8 @@ mod tests {
         ])
         .parse()
         .unwrap();
-        let mut back = SearchParams::default();
-        for (k, v) in search.to_pairs() {
-            let v = Some(v);
-            match k {
-                "q" => back.q = v,
-                "brand" => back.brand = v,
-                "min_price" => back.min_price = v,
-                "in_stock" => back.in_stock = v,
-                "sort" => back.sort = v,
-                "page" => back.page = v,
-                other => panic!("unexpected {other}"),
-            }
-        }
+        let pairs = search.to_pairs();
+        let back = SearchParams::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
         assert_eq!(back.parse().unwrap(), search);
     }
 

@@ -13,7 +13,7 @@ use engine::sessions::ResolvedSession;
 use model::Channel;
 use secrecy::{ExposeSecret, SecretString};
 
-pub use app::ssr::cookies::{session_cookie, SESSION_COOKIE};
+pub use app::ssr::cookies::{device, session_cookie, SESSION_COOKIE};
 /// Header carrying an API client's session token.
 pub const SESSION_HEADER: &str = "x-session-token";
 
@@ -40,12 +40,6 @@ impl FromRequestParts<AppState> for CurrentSession {
         let Some(token) = presented(&parts.headers) else { return Ok(CurrentSession(None)) };
         Ok(CurrentSession(state.services.sessions.resolve(&token).await?))
     }
-}
-
-/// The client's device, from its user agent (shortened).
-pub fn device(headers: &HeaderMap) -> String {
-    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown device");
-    agent.chars().take(200).collect()
 }
 
 /// The channel a client says it is (`X-Channel`), else `default`.

@@ -28,7 +28,7 @@ pub fn CartPage() -> impl IntoView {
             apply.value().get().map(|r| r.is_ok()),
             unapply.value().get().map(|r| r.is_ok()),
         ];
-        if changed.iter().any(|c| *c == Some(true)) {
+        if changed.contains(&Some(true)) {
             version.bump();
         }
     });

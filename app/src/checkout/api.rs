@@ -1,4 +1,7 @@
 //! Server functions for checkout: the same `engine::checkout` call as `POST /v1/checkout`.
+// `place_order` takes the form's fields flat so a plain HTML form posts them; the server-function
+// macro also generates its browser-side twin, which an attribute on the function does not reach.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -36,7 +39,6 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
 
 /// Places the order from the shopper's cart. Flat fields so a plain form posts them.
 #[server]
-#[allow(clippy::too_many_arguments)]
 pub async fn place_order(
     key: String,
     email: Option<String>,

@@ -71,6 +71,12 @@ pub fn session_cookie(token: &SecretString, secure: bool) -> String {
     format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{flags}", token.expose_secret())
 }
 
+/// The client's device, from its user agent (shortened to 200 characters).
+pub fn device(headers: &HeaderMap) -> String {
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown device");
+    agent.chars().take(200).collect()
+}
+
 /// True when the client reached us over https (directly or through a proxy that says so).
 pub fn is_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))

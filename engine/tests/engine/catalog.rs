@@ -80,22 +80,7 @@ async fn a_product_is_found_by_slug_and_an_unknown_slug_is_not_found() {
 }
 
 fn search(pairs: &[(&str, &str)]) -> model::ProductSearch {
-    let mut p = model::SearchParams::default();
-    for (k, v) in pairs {
-        let v = Some(v.to_string());
-        match *k {
-            "q" => p.q = v,
-            "category" => p.category = v,
-            "brand" => p.brand = v,
-            "min_price" => p.min_price = v,
-            "max_price" => p.max_price = v,
-            "in_stock" => p.in_stock = v,
-            "sort" => p.sort = v,
-            "per_page" => p.per_page = v,
-            _ => unreachable!(),
-        }
-    }
-    p.parse().unwrap()
+    model::SearchParams::from_pairs(pairs.iter().copied()).parse().unwrap()
 }
 
 #[tokio::test]
