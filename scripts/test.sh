@@ -29,8 +29,10 @@ cargo leptos build
 echo "== End-to-end tests in headless Chromium"
 PORT="${E2E_PORT:-8765}"
 SERVER_LOG=$(mktemp)
+# The admin's credentials are shared with the tests (the dashboard test signs in with them).
+export E2E_ADMIN_EMAIL=admin@waypoint.test E2E_ADMIN_PASSWORD=e2e-admin-password
 SURREAL_URL=mem:// AUTO_SEED=true LOG_LEVEL=warn \
-  ADMIN_PASSWORD=e2e-admin-password DEMO_PASSWORD=e2e-demo-password \
+  ADMIN_EMAIL="$E2E_ADMIN_EMAIL" ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" DEMO_PASSWORD=e2e-demo-password \
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_ENV=DEV \
   "${CARGO_TARGET_DIR:-target}/debug/server" > "$SERVER_LOG" 2>&1 &
 SERVER_PID=$!

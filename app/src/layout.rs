@@ -25,7 +25,11 @@ pub fn Header(
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match user.await {
-                            Ok(Some(user)) => view! { <a class="account-link" href="/account">{user.name}</a> }.into_any(),
+                            Ok(Some(user)) => view! {
+                                <a class="account-link" href="/account">{user.name}</a>
+                                <a class="header-link" href="/orders">"Orders"</a>
+                                {(user.role == model::Role::Admin).then(|| view! { <a class="header-link" href="/admin/orders">"Admin"</a> })}
+                            }.into_any(),
                             _ => view! { <a class="account-link" href="/login">"Sign in"</a> }.into_any(),
                         }
                     })}

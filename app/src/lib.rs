@@ -3,6 +3,7 @@
 //! `hydrate` into the WASM bundle (never both).
 
 pub mod account;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/checkout") view=checkout::CheckoutPage/>
                         <Route path=path!("/orders") view=orders::OrdersPage/>
                         <Route path=path!("/orders/:id") view=orders::OrderPage/>
+                        <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -101,6 +101,16 @@ pub fn order_viewer(token: Option<String>) -> Result<engine::orders::OrderViewer
     }
 }
 
+/// The signed-in admin's claims; 401 when signed out, 403 for anyone else.
+pub fn require_admin() -> Result<engine::identity::AccessClaims, AppError> {
+    let claims = require_claims()?;
+    if claims.role == model::Role::Admin {
+        Ok(claims)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Appends a `Set-Cookie` header to the server function's response.
 pub fn set_cookie(value: &str) {
     if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))

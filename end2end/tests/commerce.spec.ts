@@ -134,3 +134,44 @@ test.describe('refused checkouts', () => {
     await expect(page.locator('[data-error-for="shipping_address.country"]')).toContainText('ISO 3166-1');
   });
 });
+
+test('an admin ships and delivers an order from the dashboard, and the shopper sees the timeline', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  // A guest buys something.
+  await page.goto('/category/books');
+  await hydrated(page);
+  await addFirstInStockProduct(page);
+  await page.goto('/checkout');
+  await hydrated(page);
+  await page.getByLabel('Email').fill('reader@example.com');
+  await fillAddress(page);
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await page.getByRole('button', { name: /^Pay \$/ }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9A-F]+\?token=.+&placed=1$/);
+  const orderId = page.url().match(/\/orders\/([0-9A-F]+)/)![1];
+  const guestLink = page.url();
+
+  // The admin moves it along.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await admin.goto('/login');
+  await hydrated(admin);
+  await admin.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? 'admin@waypoint.test');
+  await admin.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password');
+  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await expect(admin).toHaveURL(/\/account$/);
+  await admin.getByRole('link', { name: 'Admin', exact: true }).click();
+  const row = admin.locator(`.orders__item[data-order-id="${orderId}"]`);
+  await expect(row.getByTestId('admin-order-status')).toHaveText('Paid');
+  await row.getByRole('button', { name: 'Mark shipped' }).click();
+  await expect(row.getByTestId('admin-order-status')).toHaveText('Shipped');
+  await row.getByRole('button', { name: 'Mark delivered' }).click();
+  await expect(row.getByTestId('admin-order-status')).toHaveText('Delivered');
+  await adminContext.close();
+
+  // The guest's link shows the whole timeline, and cancelling is no longer offered.
+  await page.goto(guestLink);
+  await expect(page.locator('.timeline__event')).toHaveCount(4);
+  await expect(page.getByTestId('order-status')).toHaveText('Delivered');
+  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+});

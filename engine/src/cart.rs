@@ -192,6 +192,10 @@ impl Carts {
     /// Adds `quantity` of a product (adding to its line if there is one). The line may not
     /// exceed 99 or the stock.
     pub async fn add(&self, shopper: &Shopper, product_id: &str, quantity: Quantity) -> Result<Cart> {
+        crate::store::retry_conflicts(|| self.add_once(shopper, product_id, quantity)).await
+    }
+
+    async fn add_once(&self, shopper: &Shopper, product_id: &str, quantity: Quantity) -> Result<Cart> {
         let key = shopper.cart_key();
         let mut res = self
             .store
@@ -255,6 +259,10 @@ impl Carts {
 
     /// Sets a line's quantity (1..=99, at most the stock).
     pub async fn set_quantity(&self, shopper: &Shopper, line_id: &str, quantity: Quantity) -> Result<Cart> {
+        crate::store::retry_conflicts(|| self.set_quantity_once(shopper, line_id, quantity)).await
+    }
+
+    async fn set_quantity_once(&self, shopper: &Shopper, line_id: &str, quantity: Quantity) -> Result<Cart> {
         let line = self.line(shopper, line_id).await?;
         if i64::from(quantity.get()) > line.stock.unwrap_or(0) {
             return Err(Error::OutOfStock {
@@ -276,6 +284,10 @@ impl Carts {
 
     /// Removes a line.
     pub async fn remove(&self, shopper: &Shopper, line_id: &str) -> Result<Cart> {
+        crate::store::retry_conflicts(|| self.remove_once(shopper, line_id)).await
+    }
+
+    async fn remove_once(&self, shopper: &Shopper, line_id: &str) -> Result<Cart> {
         let line = self.line(shopper, line_id).await?;
         self.store
             .db()
@@ -290,6 +302,10 @@ impl Carts {
 
     /// Applies a discount code after checking it against the cart now; a refusal says why.
     pub async fn apply_discount(&self, shopper: &Shopper, code: &str) -> Result<Cart> {
+        crate::store::retry_conflicts(|| self.apply_discount_once(shopper, code)).await
+    }
+
+    async fn apply_discount_once(&self, shopper: &Shopper, code: &str) -> Result<Cart> {
         let code = discounts::normalize_code(code);
         if code.is_empty() {
             return Err(Error::invalid("code", "enter a discount code"));
@@ -309,6 +325,10 @@ impl Carts {
 
     /// Takes the discount code off the cart.
     pub async fn remove_discount(&self, shopper: &Shopper) -> Result<Cart> {
+        crate::store::retry_conflicts(|| self.remove_discount_once(shopper)).await
+    }
+
+    async fn remove_discount_once(&self, shopper: &Shopper) -> Result<Cart> {
         self.store
             .db()
             .query("UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = time::now()")

@@ -62,6 +62,8 @@ struct SessionRow {
     device: String,
     started_at: String,
     last_seen_at: String,
+    /// Selected by `resolve` only.
+    seen_long_ago: Option<bool>,
 }
 
 #[derive(SurrealValue)]
@@ -119,14 +121,32 @@ impl Sessions {
         Ok((created.ok_or(Error::NotFound("session"))?.into_resolved()?, token))
     }
 
-    /// The live session for `token`, marking it seen now. Unknown or ended: `None`.
+    /// The live session for `token`. Unknown or ended: `None`.
+    ///
+    /// A read: a page fires several requests at once and each resolves the session, so writing
+    /// "last seen" on every one would make them conflict. It is written at most once a minute,
+    /// best effort (a conflict there only means another request just wrote it).
     pub async fn resolve(&self, token: &SecretString) -> Result<Option<ResolvedSession>> {
         let sql = format!(
-            "UPDATE session SET last_seen_at = time::now() WHERE token_hash = $hash AND ended_at = NONE RETURN {FIELDS}"
+            "SELECT {FIELDS}, last_seen_at < time::now() - 1m AS seen_long_ago FROM session
+             WHERE token_hash = $hash AND ended_at = NONE"
         );
-        let mut res = self.store.db().query(sql).bind(("hash", hash_of(token))).await?.check()?;
+        let mut res = self.store.db().query(sql).bind(("hash", hash_of(token))).await?;
         let rows: Vec<SessionRow> = res.take(0)?;
-        rows.into_iter().next().map(SessionRow::into_resolved).transpose()
+        let Some(row) = rows.into_iter().next() else { return Ok(None) };
+        if row.seen_long_ago == Some(true) {
+            let touched = self
+                .store
+                .db()
+                .query("UPDATE type::record('session', $id) SET last_seen_at = time::now()")
+                .bind(("id", row.id.clone()))
+                .await
+                .and_then(|r| r.check());
+            if let Err(e) = touched {
+                tracing::debug!(error = %e, "could not mark a session seen; another request did");
+            }
+        }
+        row.into_resolved().map(Some)
     }
 
     /// Moves the guest session of `token` into `user_id`'s account, with everything it owns,

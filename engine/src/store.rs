@@ -86,3 +86,28 @@ mod tests {
         assert_eq!(with_durable_sync("ws://db:8000"), "ws://db:8000");
     }
 }
+
+/// True when `err` is a transaction conflict the database says can be retried.
+pub fn is_retryable(err: &crate::Error) -> bool {
+    matches!(err, crate::Error::Database(e) if e.to_string().contains("can be retried"))
+}
+
+/// Runs `op` again (up to 5 times, with a short growing pause) while it fails with a retryable
+/// transaction conflict: two requests of one shopper (a double click, two tabs) touching the
+/// same rows must both succeed, not fail one of them with a 500.
+pub async fn retry_conflicts<T, F, Fut>(mut op: F) -> crate::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::Result<T>>,
+{
+    let mut attempt = 0u64;
+    loop {
+        match op().await {
+            Err(e) if is_retryable(&e) && attempt < 5 => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(3 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
