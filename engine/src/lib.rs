@@ -3,6 +3,7 @@
 //!
 //! No leptos, no axum: the HTTP layers call into [`Services`] and map [`Error`] to their own types.
 
+pub mod assistant;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -73,20 +73,6 @@ fn with_durable_sync(url: &str) -> String {
     format!("{url}{sep}sync=every")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::with_durable_sync;
-
-    #[test]
-    fn surrealkv_urls_get_fsync_on_every_commit_unless_they_choose() {
-        assert_eq!(with_durable_sync("surrealkv://data/shop.db"), "surrealkv://data/shop.db?sync=every");
-        assert_eq!(with_durable_sync("surrealkv://d?x=1"), "surrealkv://d?x=1&sync=every");
-        assert_eq!(with_durable_sync("surrealkv://d?sync=1s"), "surrealkv://d?sync=1s");
-        assert_eq!(with_durable_sync("mem://"), "mem://");
-        assert_eq!(with_durable_sync("ws://db:8000"), "ws://db:8000");
-    }
-}
-
 /// True when `err` is a transaction conflict the database says can be retried.
 pub fn is_retryable(err: &crate::Error) -> bool {
     matches!(err, crate::Error::Database(e) if e.to_string().contains("can be retried"))
@@ -109,5 +95,19 @@ where
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_durable_sync;
+
+    #[test]
+    fn surrealkv_urls_get_fsync_on_every_commit_unless_they_choose() {
+        assert_eq!(with_durable_sync("surrealkv://data/shop.db"), "surrealkv://data/shop.db?sync=every");
+        assert_eq!(with_durable_sync("surrealkv://d?x=1"), "surrealkv://d?x=1&sync=every");
+        assert_eq!(with_durable_sync("surrealkv://d?sync=1s"), "surrealkv://d?sync=1s");
+        assert_eq!(with_durable_sync("mem://"), "mem://");
+        assert_eq!(with_durable_sync("ws://db:8000"), "ws://db:8000");
     }
 }

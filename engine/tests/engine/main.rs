@@ -7,6 +7,7 @@ mod catalog;
 mod checkout;
 mod helpers;
 mod identity;
+mod nlu;
 mod seed;
 mod sessions;
 mod store;
