@@ -40,6 +40,8 @@ pub struct Services {
     pub checkout: checkout::Checkout,
     /// Reading and moving orders.
     pub orders: orders::Orders,
+    /// The shopping assistant.
+    pub assistant: assistant::Assistant,
 }
 
 /// Pricing, payment and time for [`Services::with_commerce`].
@@ -105,6 +107,7 @@ impl Services {
                 commerce.clock,
                 catalog.index().clone(),
             ),
+            assistant: assistant::Assistant::new(store.clone(), catalog.clone(), carts.clone(), orders.clone()),
             catalog,
             carts,
             orders,

@@ -12,8 +12,8 @@ use surrealdb::types::SurrealValue;
 /// Everything else that session data lives in joins promotion here, in the same transaction:
 /// each step runs with `$session_id` and `$user` bound and `$promoted` true when the
 /// session was promoted by this call, and ends by setting `$merged_<name>` to how many items it
-/// moved. Conversation and signals add their steps as they land.
-const PROMOTION_STEPS: &[(&str, &str)] = &[crate::cart::PROMOTION_STEP];
+/// moved. Memory signals add theirs when they land.
+const PROMOTION_STEPS: &[(&str, &str)] = &[crate::cart::PROMOTION_STEP, crate::assistant::conversation::PROMOTION_STEP];
 
 /// Session storage and ownership rules.
 #[derive(Clone)]

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "sessions", sql: include_str!("migrations/0003_sessions.surql") },
     Migration { version: 4, name: "commerce", sql: include_str!("migrations/0004_commerce.surql") },
     Migration { version: 5, name: "session_logins", sql: include_str!("migrations/0005_session_logins.surql") },
+    Migration { version: 6, name: "assistant", sql: include_str!("migrations/0006_assistant.surql") },
 ];
 
 /// What a start-up did to the schema.

@@ -2,6 +2,7 @@
 // Test crates: a panic is how a test reports failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod assistant;
 mod cart;
 mod catalog;
 mod checkout;

@@ -3,7 +3,6 @@
 //! ordinal references, order ids and discount codes.
 
 use super::text::{is_order_id, looks_like_code, stem, words};
-use serde::{Deserialize, Serialize};
 
 /// The words the shop knows.
 #[derive(Debug, Clone, Default)]
@@ -63,30 +62,7 @@ const COLORS: &[&str] = &[
     "beige",
 ];
 
-/// What a message mentions. Prices are in cents.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entities {
-    /// Category slug.
-    pub category: Option<String>,
-    /// Brand as the catalog spells it.
-    pub brand: Option<String>,
-    /// Color, lower case.
-    pub color: Option<String>,
-    /// Size: a number (`10`, `42`) or a letter size (`S`, `M`, `L`, `XL`, `XXL`).
-    pub size: Option<String>,
-    /// Lowest price wanted.
-    pub min_price: Option<i64>,
-    /// Highest price wanted.
-    pub max_price: Option<i64>,
-    /// How many.
-    pub quantity: Option<u32>,
-    /// "the second one" → 2, "the last one" → -1.
-    pub ordinal: Option<i32>,
-    /// An order id (upper case).
-    pub order_id: Option<String>,
-    /// A discount code (upper case).
-    pub code: Option<String>,
-}
+pub use model::Entities;
 
 impl Vocabulary {
     /// The built-in category words and colors, with the catalog's `brands`.
@@ -356,8 +332,121 @@ pub fn extract(text: &str, vocabulary: &Vocabulary) -> Entities {
             break;
         }
     }
+    let described: Vec<&str> = w
+        .iter()
+        .enumerate()
+        .filter(|(i, word)| !used[*i] && !STOPWORDS.contains(&word.as_str()) && !word.starts_with(['$', '€']))
+        .map(|(_, word)| word.as_str())
+        .collect();
+    e.product_words = (!described.is_empty()).then(|| described.join(" "));
     e
 }
+
+/// Words that say what the shopper wants to do, not what they want: left out of product words.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "i",
+    "im",
+    "me",
+    "my",
+    "you",
+    "your",
+    "we",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "one",
+    "ones",
+    "some",
+    "any",
+    "anything",
+    "something",
+    "please",
+    "show",
+    "find",
+    "search",
+    "look",
+    "looking",
+    "for",
+    "do",
+    "does",
+    "have",
+    "got",
+    "want",
+    "need",
+    "like",
+    "would",
+    "id",
+    "ill",
+    "to",
+    "of",
+    "in",
+    "on",
+    "with",
+    "and",
+    "or",
+    "under",
+    "over",
+    "below",
+    "above",
+    "between",
+    "than",
+    "less",
+    "more",
+    "up",
+    "from",
+    "size",
+    "dollars",
+    "dollar",
+    "euros",
+    "bucks",
+    "cheap",
+    "can",
+    "could",
+    "see",
+    "let",
+    "get",
+    "buy",
+    "add",
+    "put",
+    "cart",
+    "basket",
+    "bag",
+    "is",
+    "are",
+    "there",
+    "what",
+    "which",
+    "whats",
+    "sell",
+    "carry",
+    "list",
+    "browse",
+    "hunting",
+    "after",
+    "new",
+    "also",
+    "just",
+    "about",
+    "tell",
+    "more",
+    "other",
+    "into",
+    "at",
+    "be",
+    "by",
+    "so",
+    "too",
+    "very",
+    "much",
+    "many",
+    "how",
+];
 
 #[cfg(test)]
 mod tests {
@@ -392,5 +481,12 @@ mod tests {
         let e = extract("a sky blue backpack from metro supply", &vocab());
         assert_eq!((e.color.as_deref(), e.brand.as_deref()), (Some("sky blue"), Some("Metro Supply")));
         assert_eq!(e.category.as_deref(), Some("backpacks"));
+    }
+
+    #[test]
+    fn what_describes_the_product_is_kept_for_search() {
+        let e = extract("show me waterproof trail jackets under $150", &vocab());
+        assert_eq!(e.product_words.as_deref(), Some("waterproof trail jackets"));
+        assert_eq!(extract("add it to my cart", &vocab()).product_words, None);
     }
 }

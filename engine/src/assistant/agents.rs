@@ -1,0 +1,405 @@
+//! The specialized agents: each answers one family of intents by calling the shop's own
+//! services with the shopper's principal (never an id from the message), and says what it did
+//! as typed actions. Prices in replies come from the shop's `Money`, never computed here.
+
+use super::nlu::{Entities, Intent};
+use crate::cart::Carts;
+use crate::catalog::Catalog;
+use crate::orders::{OrderViewer, Orders};
+use crate::shopper::Shopper;
+use crate::store::Store;
+use crate::{Error, Result};
+use model::{Action, Part, Product, ProductSearch, Quantity, SearchParams};
+use surrealdb::types::SurrealValue;
+
+/// What an agent produced.
+#[derive(Debug, Default)]
+pub struct Answer {
+    /// The words.
+    pub text: String,
+    /// Structured parts.
+    pub parts: Vec<Part>,
+    /// What changed.
+    pub actions: Vec<Action>,
+    /// Products shown, in order (for "the second one" next turn).
+    pub shown: Vec<String>,
+}
+
+impl Answer {
+    /// An answer of words only.
+    pub fn say(text: impl Into<String>) -> Self {
+        Self { text: text.into(), ..Self::default() }
+    }
+
+    fn suggest(mut self, options: &[&str]) -> Self {
+        self.parts.push(Part::QuickReplies { options: options.iter().map(|o| (*o).to_string()).collect() });
+        self
+    }
+}
+
+/// What every agent may use.
+pub struct Tools<'a> {
+    /// Products.
+    pub catalog: &'a Catalog,
+    /// Carts.
+    pub carts: &'a Carts,
+    /// Orders.
+    pub orders: &'a Orders,
+    /// The database (policies, FAQ, hand-offs).
+    pub store: &'a Store,
+    /// Who is asking.
+    pub shopper: &'a Shopper,
+    /// The session the message came in on.
+    pub session_id: &'a str,
+    /// Products shown last, in order.
+    pub shown: &'a [String],
+}
+
+/// Index into `shown` for an ordinal (1-based, -1 = last).
+fn pick(shown: &[String], ordinal: Option<i32>) -> Option<&String> {
+    match ordinal? {
+        -1 => shown.last(),
+        n if n >= 1 => shown.get(usize::try_from(n - 1).ok()?),
+        _ => None,
+    }
+}
+
+/// The catalog search an utterance asks for.
+fn search_for(e: &Entities) -> Result<ProductSearch> {
+    let words = e.product_words.clone();
+    let params = SearchParams {
+        // A category alone is a filter; words beyond it are the text query.
+        q: words.filter(|w| !w.trim().is_empty()),
+        category: e.category.clone(),
+        brand: e.brand.clone(),
+        min_price: e.min_price.map(|p| p.to_string()),
+        max_price: e.max_price.map(|p| p.to_string()),
+        in_stock: None,
+        sort: None,
+        page: None,
+        per_page: Some("4".into()),
+    };
+    params.parse().map_err(|e| Error::Invalid { field: "message", message: e.message })
+}
+
+fn cards(products: Vec<Product>) -> Answer {
+    let shown = products.iter().map(|p| p.id.0.clone()).collect();
+    Answer { parts: vec![Part::Products { items: products }], shown, ..Answer::default() }
+}
+
+/// product_search, recommendation.
+pub async fn find_products(t: &Tools<'_>, intent: Intent, e: &Entities) -> Result<Answer> {
+    let mut search = search_for(e)?;
+    if intent == Intent::Recommendation {
+        search.sort = model::Sort::Rating;
+        search.in_stock = true;
+        // "What do you recommend" carries no product words worth matching.
+        if e.category.is_none() && e.brand.is_none() {
+            search.text = None;
+        }
+    }
+    let mut page = t.catalog.list(&search).await?;
+    if page.items.is_empty() && search.text.is_some() && (search.category.is_some() || search.brand.is_some()) {
+        // The words matched nothing within the filter: the filter alone still helps.
+        page = t.catalog.list(&ProductSearch { text: None, ..search.clone() }).await?;
+    }
+    if page.items.is_empty() {
+        return Ok(Answer::say(
+            "I couldn't find anything matching that. Try fewer words, another category or a wider price range.",
+        )
+        .suggest(&["Show me running shoes", "What do you recommend?"]));
+    }
+    let lead = match intent {
+        Intent::Recommendation => "Here are our best-rated picks".to_string(),
+        _ => format!("I found {} products", page.total),
+    };
+    let first = &page.items[0];
+    let mut answer = cards(page.items.clone());
+    answer.text = format!(
+        "{lead}. The first is {} by {} at {}. Say \"add the second one\" or ask about any of them.",
+        first.name, first.brand, first.price
+    );
+    Ok(answer.suggest(&["Add the first one", "Tell me more about the second one", "Compare the first two"]))
+}
+
+/// product_details.
+pub async fn describe(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+    let Some(id) = pick(t.shown, e.ordinal.or(Some(1)).filter(|_| !t.shown.is_empty())) else {
+        return Ok(Answer::say("Which product do you mean? Search first, then say \"the second one\".")
+            .suggest(&["Show me jackets", "What do you recommend?"]));
+    };
+    let p = t.catalog.by_id(id).await?;
+    let stock = match p.stock {
+        0 => "sold out".to_string(),
+        n if n <= Product::LOW_STOCK => format!("only {n} left"),
+        _ => "in stock".to_string(),
+    };
+    let attrs: Vec<String> = p.attributes.iter().map(|a| format!("{}: {}", a.name, a.value)).collect();
+    let mut answer = cards(vec![p.clone()]);
+    answer.text = format!(
+        "{} by {} costs {} and is {stock}; rated {:.1} from {} reviews. {} {}",
+        p.name,
+        p.brand,
+        p.price,
+        p.rating,
+        p.review_count,
+        attrs.join(", "),
+        p.description
+    );
+    Ok(answer.suggest(&["Add it to my cart", "Show me similar ones"]))
+}
+
+/// compare_products.
+pub async fn compare(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+    let first = e.ordinal.unwrap_or(1);
+    let second = if first == -1 { t.shown.len() as i32 - 1 } else { first + 1 };
+    let (Some(a), Some(b)) = (pick(t.shown, Some(first)), pick(t.shown, Some(second)).or_else(|| t.shown.get(1)))
+    else {
+        return Ok(
+            Answer::say("Show me some products first, then I can compare them.").suggest(&["Show me headphones"])
+        );
+    };
+    let (a, b) = (t.catalog.by_id(a).await?, t.catalog.by_id(b).await?);
+    let cheaper = if a.price.amount <= b.price.amount { &a } else { &b };
+    let better = if a.rating >= b.rating { &a } else { &b };
+    let mut answer = cards(vec![a.clone(), b.clone()]);
+    answer.text = format!(
+        "{} costs {} (rated {:.1}); {} costs {} (rated {:.1}). {} is cheaper; {} is rated higher.",
+        a.name, a.price, a.rating, b.name, b.price, b.rating, cheaper.name, better.name
+    );
+    Ok(answer)
+}
+
+/// add_to_cart: the product named by ordinal, else the only or first shown, else a search.
+pub async fn add(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+    let id = match pick(t.shown, e.ordinal) {
+        Some(id) => Some(id.clone()),
+        None if e.product_words.is_some() || e.category.is_some() => {
+            t.catalog.list(&search_for(e)?).await?.items.first().map(|p| p.id.0.clone())
+        }
+        None => t.shown.first().cloned(),
+    };
+    let Some(id) = id else {
+        return Ok(Answer::say("What should I add? Search for something first.").suggest(&["Show me coffee"]));
+    };
+    let quantity = e.quantity.unwrap_or(1);
+    let q = Quantity::parse(i64::from(quantity)).map_err(|err| Error::invalid("quantity", err.to_string()))?;
+    let product = t.catalog.by_id(&id).await?;
+    match t.carts.add(t.shopper, &id, q).await {
+        Ok(cart) => {
+            let mut answer = Answer::say(format!(
+                "Added {quantity} × {} to your cart. You have {} items; the total is {}.",
+                product.name, cart.item_count, cart.totals.total
+            ));
+            answer.actions.push(Action::CartLineAdded { product_id: id, quantity });
+            answer.parts.push(Part::CartSummary { cart });
+            Ok(answer.suggest(&["Check out", "Keep shopping"]))
+        }
+        Err(Error::OutOfStock { available, .. }) => {
+            Ok(Answer::say(format!("Sorry, only {available} of {} are available.", product.name)))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The cart line a message refers to: by ordinal in the cart, by words, or the only line.
+async fn cart_line(t: &Tools<'_>, e: &Entities) -> Result<Option<model::CartLine>> {
+    let cart = t.carts.get(t.shopper).await?;
+    if let Some(n) = e.ordinal {
+        let ix = if n == -1 { cart.lines.len().checked_sub(1) } else { usize::try_from(n - 1).ok() };
+        return Ok(ix.and_then(|i| cart.lines.get(i).cloned()));
+    }
+    if let Some(words) = &e.product_words {
+        let words: Vec<String> = words.split(' ').map(super::nlu::text::stem).collect();
+        if let Some(line) = cart.lines.iter().find(|l| {
+            let name = l.name.to_lowercase();
+            words.iter().any(|w| w.len() > 2 && name.contains(w.as_str()))
+        }) {
+            return Ok(Some(line.clone()));
+        }
+    }
+    Ok(if cart.lines.len() == 1 { cart.lines.first().cloned() } else { None })
+}
+
+/// update_cart.
+pub async fn update(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+    let Some(line) = cart_line(t, e).await? else {
+        return Ok(
+            Answer::say("Which item should I change? Say \"make the second one 3\".").suggest(&["What's in my cart?"])
+        );
+    };
+    let Some(quantity) = e.quantity else {
+        return Ok(Answer::say(format!("How many {} would you like?", line.name)));
+    };
+    let q = Quantity::parse(i64::from(quantity)).map_err(|err| Error::invalid("quantity", err.to_string()))?;
+    match t.carts.set_quantity(t.shopper, &line.id, q).await {
+        Ok(cart) => {
+            let mut answer =
+                Answer::say(format!("Done: {quantity} × {}. Your total is {}.", line.name, cart.totals.total));
+            answer.actions.push(Action::CartLineUpdated { line_id: line.id, quantity });
+            answer.parts.push(Part::CartSummary { cart });
+            Ok(answer)
+        }
+        Err(Error::OutOfStock { available, .. }) => {
+            Ok(Answer::say(format!("Only {available} of {} are available.", line.name)))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// remove_from_cart.
+pub async fn remove(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+    let Some(line) = cart_line(t, e).await? else {
+        return Ok(Answer::say("Which item should I remove?").suggest(&["What's in my cart?"]));
+    };
+    let cart = t.carts.remove(t.shopper, &line.id).await?;
+    let mut answer = Answer::say(format!("Removed {} from your cart.", line.name));
+    answer.actions.push(Action::CartLineRemoved { line_id: line.id });
+    answer.parts.push(Part::CartSummary { cart });
+    Ok(answer)
+}
+
+/// view_cart.
+pub async fn show_cart(t: &Tools<'_>) -> Result<Answer> {
+    let cart = t.carts.get(t.shopper).await?;
+    if cart.lines.is_empty() {
+        return Ok(Answer::say("Your cart is empty.").suggest(&["What do you recommend?"]));
+    }
+    let mut answer = Answer::say(format!("You have {} items; the total is {}.", cart.item_count, cart.totals.total));
+    answer.parts.push(Part::CartSummary { cart });
+    Ok(answer.suggest(&["Check out"]))
+}
+
+/// apply_discount.
+pub async fn apply_code(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+    let Some(code) = &e.code else {
+        return Ok(Answer::say("Which code? Type it, for example \"apply WELCOME10\"."));
+    };
+    match t.carts.apply_discount(t.shopper, code).await {
+        Ok(cart) => {
+            let mut answer = Answer::say(format!(
+                "Applied {code}: {} off. Your total is {}.",
+                cart.totals.discount, cart.totals.total
+            ));
+            answer.actions.push(Action::DiscountApplied { code: code.clone() });
+            answer.parts.push(Part::CartSummary { cart });
+            Ok(answer)
+        }
+        Err(Error::InvalidDiscount(reason)) => Ok(Answer::say(format!("I couldn't apply {code}: {reason}."))),
+        Err(other) => Err(other),
+    }
+}
+
+/// checkout: never places the order from chat; the shopper confirms on the checkout page.
+pub async fn prepare_checkout(t: &Tools<'_>) -> Result<Answer> {
+    let cart = t.carts.get(t.shopper).await?;
+    if cart.lines.is_empty() {
+        return Ok(Answer::say("Your cart is empty, so there's nothing to check out yet."));
+    }
+    let total = cart.totals.total.to_string();
+    let mut answer = Answer::say(format!(
+        "Your cart comes to {total}. Confirm your address and payment on the checkout page; nothing is charged until you do."
+    ));
+    answer.parts.push(Part::CartSummary { cart });
+    answer.parts.push(Part::CheckoutPrompt { href: "/checkout".into(), total });
+    Ok(answer)
+}
+
+/// order_status, order_history, cancel_order.
+pub async fn orders(t: &Tools<'_>, intent: Intent, e: &Entities) -> Result<Answer> {
+    let Some(user) = t.shopper.user_id() else {
+        return Ok(Answer::say(
+            "Sign in to see your orders. A guest order opens from the link on its confirmation page.",
+        ));
+    };
+    let viewer = OrderViewer::Member(user.to_string());
+    let list = t.orders.list(user).await?;
+    let target = match &e.order_id {
+        Some(id) => match t.orders.get(&viewer, id).await {
+            Ok(order) => Some(order),
+            Err(Error::NotFound(_)) => return Ok(Answer::say(format!("I can't find an order {id} on your account."))),
+            Err(other) => return Err(other),
+        },
+        None => list.first().cloned(),
+    };
+    match intent {
+        Intent::OrderHistory => {
+            if list.is_empty() {
+                return Ok(Answer::say("You haven't ordered anything yet."));
+            }
+            let lines: Vec<String> =
+                list.iter().take(5).map(|o| format!("{} ({}, {})", o.id, o.status.label(), o.totals.total)).collect();
+            Ok(Answer::say(format!("Your orders, newest first: {}.", lines.join("; "))))
+        }
+        Intent::CancelOrder => {
+            let Some(order) = target else { return Ok(Answer::say("You have no orders to cancel.")) };
+            match t.orders.cancel(&viewer, &order.id).await {
+                Ok(order) => {
+                    let mut answer = Answer::say(format!("Order {} is cancelled; the refund is on its way.", order.id));
+                    answer.actions.push(Action::OrderCancelled { order_id: order.id.clone() });
+                    answer.parts.push(Part::OrderTimeline { order });
+                    Ok(answer)
+                }
+                Err(Error::InvalidTransition { current, .. }) => Ok(Answer::say(format!(
+                    "Order {} is {} and can't be cancelled any more; you can return it once it arrives.",
+                    order.id,
+                    current.as_str()
+                ))),
+                Err(other) => Err(other),
+            }
+        }
+        _ => {
+            let Some(order) = target else { return Ok(Answer::say("You have no orders yet.")) };
+            let mut answer = Answer::say(format!(
+                "Order {} is {} (placed {}).",
+                order.id,
+                order.status.label().to_lowercase(),
+                order.placed_at.get(..10).unwrap_or_default()
+            ));
+            answer.parts.push(Part::OrderTimeline { order });
+            Ok(answer)
+        }
+    }
+}
+
+/// faq and return_or_refund: answers from the seeded policies and FAQ, naming the source.
+pub async fn support(t: &Tools<'_>, intent: Intent, text: &str) -> Result<Answer> {
+    let lowered = text.to_lowercase();
+    let topic = if intent == Intent::ReturnOrRefund
+        || ["return", "refund", "exchange", "send back"].iter().any(|w| lowered.contains(w))
+    {
+        "returns"
+    } else if ["warranty", "guarantee", "broken", "defect"].iter().any(|w| lowered.contains(w)) {
+        "warranty"
+    } else if ["pay", "card", "paypal", "apple pay"].iter().any(|w| lowered.contains(w)) {
+        "payment"
+    } else if ["data", "privacy", "information", "personal"].iter().any(|w| lowered.contains(w)) {
+        "privacy"
+    } else {
+        "shipping"
+    };
+    #[derive(SurrealValue)]
+    struct PolicyRow {
+        title: String,
+        body: String,
+    }
+    let mut res = t
+        .store
+        .db()
+        .query("SELECT title, body FROM policy WHERE topic = $topic LIMIT 1")
+        .bind(("topic", topic))
+        .await?;
+    let row: Option<PolicyRow> = res.take(0)?;
+    let Some(policy) = row else { return Ok(Answer::say("I don't have that policy at hand; a person can help.")) };
+    let mut answer = Answer::say(policy.body);
+    answer.parts.push(Part::Source { title: policy.title });
+    Ok(answer)
+}
+
+/// human_handoff: records the request for staff.
+pub async fn handoff(t: &Tools<'_>, text: &str) -> Result<Answer> {
+    let id = super::conversation::request_handoff(t.store, t.shopper, t.session_id, text).await?;
+    let mut answer = Answer::say("I've asked a person from our team to pick this up; they'll reply here.");
+    answer.actions.push(Action::HandoffRequested { request_id: id });
+    Ok(answer)
+}

@@ -1,0 +1,144 @@
+//! Conversations in SurrealDB: every message, with the intent, parts, actions and shown
+//! products of the assistant's replies. Owned like carts (a user's one conversation on every
+//! channel, or a guest session's), and moved to the user on promotion ([`PROMOTION_STEP`]).
+
+use crate::shopper::Shopper;
+use crate::store::Store;
+use crate::{Error, Result};
+use model::{Action, Part, Turn};
+use surrealdb::types::SurrealValue;
+
+/// Promotion step (see `sessions`): a guest's messages become the user's conversation.
+pub(crate) const PROMOTION_STEP: (&str, &str) = (
+    "conversation",
+    "LET $moved_messages = IF $promoted THEN (UPDATE message SET owner = 'user:' + $user
+         WHERE owner = 'session:' + $session_id RETURN VALUE id) ELSE [] END;
+     LET $merged_conversation = array::len($moved_messages);",
+);
+
+/// A message to store.
+pub struct NewMessage<'a> {
+    /// `user` or `assistant`.
+    pub role: &'a str,
+    /// The words.
+    pub text: &'a str,
+    /// The intent (assistant replies).
+    pub intent: Option<&'a str>,
+    /// Its confidence.
+    pub confidence: Option<f64>,
+    /// Structured parts.
+    pub parts: &'a [Part],
+    /// Actions taken.
+    pub actions: &'a [Action],
+    /// Product ids shown, in order.
+    pub shown: Vec<String>,
+}
+
+#[derive(SurrealValue)]
+struct MessageRow {
+    id: String,
+    role: String,
+    text: String,
+    intent: Option<String>,
+    parts_json: String,
+    actions_json: String,
+    at: String,
+}
+
+#[derive(SurrealValue)]
+struct ShownRow {
+    shown: Vec<String>,
+}
+
+/// Stores `message` in the shopper's conversation; returns its id.
+pub async fn store(
+    store: &Store,
+    shopper: &Shopper,
+    session_id: &str,
+    channel: &str,
+    message: NewMessage<'_>,
+) -> Result<String> {
+    let mut res = store
+        .db()
+        .query(
+            "CREATE message SET owner = $owner, session_id = $session_id, channel = $channel, role = $role,
+                 text = $text, intent = $intent, confidence = $confidence, parts_json = $parts,
+                 actions_json = $actions, shown = $shown RETURN VALUE record::id(id)",
+        )
+        .bind(("owner", shopper.scope()))
+        .bind(("session_id", session_id.to_string()))
+        .bind(("channel", channel.to_string()))
+        .bind(("role", message.role.to_string()))
+        .bind(("text", message.text.to_string()))
+        .bind(("intent", message.intent.map(str::to_string)))
+        .bind(("confidence", message.confidence))
+        .bind(("parts", to_json(message.parts)?))
+        .bind(("actions", to_json(message.actions)?))
+        .bind(("shown", message.shown))
+        .await?
+        .check()?;
+    let ids: Vec<String> = res.take(0)?;
+    ids.into_iter().next().ok_or(Error::NotFound("message"))
+}
+
+/// The last `limit` turns of the shopper's conversation, oldest first.
+pub async fn recent(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<Turn>> {
+    let mut res = store
+        .db()
+        .query(
+            "SELECT * FROM (SELECT record::id(id) AS id, role, text, intent, parts_json, actions_json,
+                 <string> at AS at, at AS sort_at FROM message WHERE owner = $owner ORDER BY sort_at DESC LIMIT $limit)
+             ORDER BY sort_at ASC",
+        )
+        .bind(("owner", shopper.scope()))
+        .bind(("limit", i64::from(limit)))
+        .await?;
+    let rows: Vec<MessageRow> = res.take(0)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Turn {
+            parts: serde_json::from_str(&r.parts_json).unwrap_or_default(),
+            actions: serde_json::from_str(&r.actions_json).unwrap_or_default(),
+            id: r.id,
+            role: r.role,
+            text: r.text,
+            intent: r.intent,
+            at: r.at,
+        })
+        .collect())
+}
+
+/// The products the assistant showed most recently, in order ("the second one").
+pub async fn last_shown(store: &Store, shopper: &Shopper) -> Result<Vec<String>> {
+    let mut res = store
+        .db()
+        .query(
+            "SELECT shown, at FROM message WHERE owner = $owner AND role = 'assistant' AND array::len(shown) > 0
+             ORDER BY at DESC LIMIT 1",
+        )
+        .bind(("owner", shopper.scope()))
+        .await?;
+    let row: Option<ShownRow> = res.take(0)?;
+    Ok(row.map(|r| r.shown).unwrap_or_default())
+}
+
+/// Records a request for a person to take over; returns its id.
+pub async fn request_handoff(store: &Store, shopper: &Shopper, session_id: &str, message: &str) -> Result<String> {
+    let mut res = store
+        .db()
+        .query(
+            "CREATE handoff SET owner = $owner, session_id = $session_id, message = $message, status = 'open'
+             RETURN VALUE record::id(id)",
+        )
+        .bind(("owner", shopper.scope()))
+        .bind(("session_id", session_id.to_string()))
+        .bind(("message", message.chars().take(4000).collect::<String>()))
+        .await?
+        .check()?;
+    let ids: Vec<String> = res.take(0)?;
+    ids.into_iter().next().ok_or(Error::NotFound("handoff"))
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::invalid("message", e.to_string()))
+}

@@ -1,0 +1,93 @@
+//! The assistant's built-in brain in multi-turn journeys, acting through the real services.
+
+use crate::cart::{guest, member, product, qty};
+use crate::checkout::request;
+use crate::helpers::{count, seeded};
+use model::{Action, Channel, Part};
+
+#[tokio::test]
+async fn search_add_the_second_one_apply_a_code_and_checkout_needs_the_shoppers_click() {
+    let services = seeded().await;
+    let (shopper, _) = guest(&services).await;
+    let session = "s1";
+    let say = |text: &'static str| {
+        let (services, shopper) = (services.clone(), shopper.clone());
+        async move { services.assistant.process_message(&shopper, session, Channel::Web, text).await.unwrap() }
+    };
+
+    let found = say("show me coffee beans under $60").await;
+    assert_eq!(found.intent, "product_search");
+    let Some(Part::Products { items }) = found.parts.iter().find(|p| matches!(p, Part::Products { .. })) else {
+        panic!("no product cards: {found:?}")
+    };
+    assert!(items.len() >= 2 && items.iter().all(|p| p.price.amount <= 6000));
+    let second = items[1].id.0.clone();
+
+    let added = say("add the second one").await;
+    assert_eq!(added.intent, "add_to_cart");
+    assert_eq!(added.actions, vec![Action::CartLineAdded { product_id: second.clone(), quantity: 1 }]);
+    assert_eq!(services.carts.get(&shopper).await.unwrap().lines[0].product_id.0, second);
+
+    let coded = say("apply code WELCOME10").await;
+    assert_eq!(coded.actions, vec![Action::DiscountApplied { code: "WELCOME10".into() }]);
+
+    let checkout = say("checkout").await;
+    assert!(checkout.parts.iter().any(|p| matches!(p, Part::CheckoutPrompt { href, .. } if href == "/checkout")));
+    assert_eq!(count(&services.store, "orders", "true").await, 0, "no order without the shopper's confirmation");
+
+    let history = services.assistant.conversation(&shopper, 50).await.unwrap();
+    assert_eq!(history.len(), 8, "four messages and four replies are stored");
+    assert_eq!(history[3].intent.as_deref(), Some("add_to_cart"));
+}
+
+#[tokio::test]
+async fn where_is_my_order_answers_with_the_timeline_of_the_members_latest_order() {
+    let services = seeded().await;
+    let shopper = member(&services, "tracker@example.com").await;
+    let p = product(&services, "coffee", 1).await;
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let mut body = request("4242 4242 4242 4242");
+    body.email = None;
+    let order = services.checkout.place(&shopper, "k", &body).await.unwrap().placed.order;
+
+    let reply = services.assistant.process_message(&shopper, "s", Channel::Mobile, "where is my order?").await.unwrap();
+
+    assert_eq!(reply.intent, "order_status");
+    assert!(reply.text.contains(&order.id), "{}", reply.text);
+    assert!(reply.parts.iter().any(|p| matches!(p, Part::OrderTimeline { order: o } if o.id == order.id)));
+}
+
+#[tokio::test]
+async fn a_faq_question_is_answered_from_the_policy_with_its_source() {
+    let services = seeded().await;
+    let (shopper, _) = guest(&services).await;
+    let reply =
+        services.assistant.process_message(&shopper, "s", Channel::Web, "how long does shipping take?").await.unwrap();
+    assert_eq!(reply.intent, "faq");
+    assert!(reply
+        .parts
+        .iter()
+        .any(|p| matches!(p, Part::Source { title } if title.to_lowercase().contains("shipping"))));
+}
+
+#[tokio::test]
+async fn a_guests_conversation_becomes_the_users_on_promotion() {
+    let services = seeded().await;
+    let (shopper, token) = guest(&services).await;
+    services.assistant.process_message(&shopper, "s", Channel::Web, "hello").await.unwrap();
+    let user = member(&services, "talker@example.com").await;
+    let promotion = services.sessions.promote(&token, user.user_id().unwrap()).await.unwrap().unwrap();
+    assert!(promotion.merged.contains(&("conversation".to_string(), 2)), "{:?}", promotion.merged);
+    assert_eq!(services.assistant.conversation(&user, 10).await.unwrap().len(), 2);
+    assert!(services.assistant.conversation(&shopper, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_empty_or_huge_message_is_refused_naming_the_field() {
+    let services = seeded().await;
+    let (shopper, _) = guest(&services).await;
+    for text in ["   ", &"x".repeat(1001)] {
+        let err = services.assistant.process_message(&shopper, "s", Channel::Web, text).await.unwrap_err();
+        assert!(matches!(err, engine::Error::Invalid { field: "message", .. }), "{err:?}");
+    }
+}

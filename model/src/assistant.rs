@@ -1,0 +1,170 @@
+//! The assistant on the wire: a reply's text and structured parts, and the typed actions it
+//! took, as every channel receives them.
+
+use crate::cart::Cart;
+use crate::catalog::Product;
+use crate::order::Order;
+use serde::{Deserialize, Serialize};
+
+/// What a message mentions. Prices are in cents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Entities {
+    /// Category slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Brand as the catalog spells it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// Color, lower case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Size: a number (`10`, `42`) or a letter size (`S`, `M`, `L`, `XL`, `XXL`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Lowest price wanted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_price: Option<i64>,
+    /// Highest price wanted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<i64>,
+    /// How many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<u32>,
+    /// "the second one" → 2, "the last one" → -1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordinal: Option<i32>,
+    /// An order id (upper case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// A discount code (upper case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The words left that describe products ("waterproof trail").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_words: Option<String>,
+}
+
+/// A structured piece of a reply, rendered by the shop (prices included), never by a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A wire type built once per reply and serialized; boxing the large variants buys nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Part {
+    /// Product cards with add-to-cart buttons.
+    Products {
+        /// The products, in the order referred to ("the second one").
+        items: Vec<Product>,
+    },
+    /// The cart as it is now.
+    CartSummary {
+        /// The cart.
+        cart: Cart,
+    },
+    /// An order with its tracking events.
+    OrderTimeline {
+        /// The order.
+        order: Order,
+    },
+    /// The step before paying: the shopper confirms on the checkout page.
+    CheckoutPrompt {
+        /// Where to confirm.
+        href: String,
+        /// What the cart totals now, as text.
+        total: String,
+    },
+    /// Where an answer came from.
+    Source {
+        /// e.g. "Shipping policy".
+        title: String,
+    },
+    /// Suggested next messages.
+    QuickReplies {
+        /// Short texts to send as they are.
+        options: Vec<String>,
+    },
+}
+
+/// A state change the assistant made, recorded with its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Action {
+    /// A product was added to the cart.
+    CartLineAdded {
+        /// Product id.
+        product_id: String,
+        /// Units added.
+        quantity: u32,
+    },
+    /// A cart line's quantity changed.
+    CartLineUpdated {
+        /// Line id.
+        line_id: String,
+        /// New quantity.
+        quantity: u32,
+    },
+    /// A cart line was removed.
+    CartLineRemoved {
+        /// Line id.
+        line_id: String,
+    },
+    /// A discount code was applied.
+    DiscountApplied {
+        /// The code.
+        code: String,
+    },
+    /// An order was cancelled.
+    OrderCancelled {
+        /// Order id.
+        order_id: String,
+    },
+    /// The shopper asked for a person; a request was recorded for staff.
+    HandoffRequested {
+        /// The request's id.
+        request_id: String,
+    },
+}
+
+/// The assistant's answer to one message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reply {
+    /// The stored message id of this reply.
+    pub message_id: String,
+    /// The session the conversation belongs to.
+    pub session_id: String,
+    /// What the shopper was understood to want (wire name, e.g. `product_search`).
+    pub intent: String,
+    /// How sure, 0..1.
+    pub confidence: f64,
+    /// What the message mentioned.
+    pub entities: Entities,
+    /// The answer in words.
+    pub text: String,
+    /// Cards and other structured parts.
+    pub parts: Vec<Part>,
+    /// What changed.
+    pub actions: Vec<Action>,
+}
+
+/// One stored turn of a conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Turn {
+    /// Message id.
+    pub id: String,
+    /// `user` or `assistant`.
+    pub role: String,
+    /// The words.
+    pub text: String,
+    /// For assistant turns: the intent it answered.
+    pub intent: Option<String>,
+    /// Structured parts.
+    pub parts: Vec<Part>,
+    /// Actions taken.
+    pub actions: Vec<Action>,
+    /// When (RFC 3339).
+    pub at: String,
+}
