@@ -190,11 +190,22 @@ fn capitalized(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+impl ApiError {
+    fn into_body(self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail { code: self.code, message: self.message, field: self.field, extra: self.extra },
+        }
+    }
+
+    /// The error's JSON body as text (for an SSE `error` event, where no status can be sent).
+    pub fn body_json(self) -> String {
+        serde_json::to_string(&self.into_body()).unwrap_or_else(|_| "{}".into())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail { code: self.code, message: self.message, field: self.field, extra: self.extra },
-        };
-        (self.status, Json(body)).into_response()
+        let status = self.status;
+        (status, Json(self.into_body())).into_response()
     }
 }

@@ -12,13 +12,14 @@ use utoipa::OpenApi;
         super::cart::get_cart, super::cart::add_item, super::cart::set_quantity, super::cart::remove_item,
         super::cart::apply_discount, super::cart::remove_discount,
         super::checkout::checkout,
+        super::interactions::interact, super::interactions::conversation,
         super::orders::list, super::orders::get, super::orders::cancel, super::orders::admin_list, super::orders::admin_set_status,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,
         super::sessions::start, super::sessions::list, super::sessions::restore, super::sessions::end, super::sessions::end_others,
         crate::health::health, crate::health::ready
     ),
     components(schemas(super::ErrorBody, crate::health::Health)),
-    tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "sessions", description = "Guest and user sessions on every channel"), (name = "cart", description = "The caller's cart: a guest session's, or the user's on every channel"), (name = "checkout", description = "Placing orders, idempotently"), (name = "orders", description = "Orders and their tracking"), (name = "admin", description = "Running the shop (admins only)"), (name = "operations", description = "Liveness and readiness"))
+    tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "sessions", description = "Guest and user sessions on every channel"), (name = "cart", description = "The caller's cart: a guest session's, or the user's on every channel"), (name = "checkout", description = "Placing orders, idempotently"), (name = "orders", description = "Orders and their tracking"), (name = "admin", description = "Running the shop (admins only)"), (name = "assistant", description = "The shopping assistant, on any channel"), (name = "operations", description = "Liveness and readiness"))
 )]
 pub struct ApiDoc;
 

@@ -9,6 +9,7 @@ mod commerce;
 mod errors;
 mod health;
 mod helpers;
+mod interactions;
 mod leptos_config;
 mod openapi;
 mod pages;

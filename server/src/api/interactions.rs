@@ -1,0 +1,156 @@
+//! `/v1/interactions`: a message to the shopping assistant from any channel, answered as one
+//! JSON reply or, with `Accept: text/event-stream`, as Server-Sent Events; and the stored
+//! conversation.
+
+use super::json::ApiJson;
+use super::{ApiError, ErrorBody};
+use crate::session::{CurrentSession, CurrentShopper};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures::channel::mpsc;
+use futures::SinkExt;
+use model::{Channel, Reply, Turn};
+use serde::{Deserialize, Serialize};
+use std::convert::Infallible;
+use utoipa::{IntoParams, ToSchema};
+
+/// `POST /v1/interactions` body.
+#[derive(Deserialize, ToSchema)]
+pub struct InteractionRequest {
+    /// The caller's own session (optional: the session token already says which).
+    session_id: Option<String>,
+    /// `web`, `mobile`, `api`, `messaging` or `agent` (default: `X-Channel`, else `api`).
+    channel: Option<String>,
+    /// What the shopper said, 1 to 1000 characters.
+    message: String,
+}
+
+/// The stored conversation.
+#[derive(Serialize, ToSchema)]
+pub struct Conversation {
+    /// Oldest first.
+    pub items: Vec<Turn>,
+}
+
+/// `GET /v1/interactions` parameters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationQuery {
+    /// Accepted for symmetry with `POST`; a shopper has one conversation across their sessions.
+    #[allow(dead_code)]
+    session_id: Option<String>,
+}
+
+/// Sends a message to the assistant. With `Accept: text/event-stream` the answer streams as
+/// `typing`, `token` {text}, `part` {…}, `action` {…} and `done` {message_id, intent, confidence}
+/// events (`error` {code, message} if it fails); otherwise one JSON reply.
+#[utoipa::path(post, path = "/v1/interactions", tag = "assistant", request_body = InteractionRequest,
+    responses((status = 200, description = "The reply (JSON or an SSE stream)", body = Reply),
+              (status = 401, body = ErrorBody), (status = 422, description = "Empty or too long message, unknown channel", body = ErrorBody)))]
+pub async fn interact(
+    State(state): State<AppState>,
+    CurrentShopper(shopper): CurrentShopper,
+    CurrentSession(session): CurrentSession,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<InteractionRequest>,
+) -> Result<Response, ApiError> {
+    let channel = match body.channel.as_deref().filter(|c| !c.is_empty()) {
+        Some(raw) => Channel::parse(raw).ok_or_else(|| {
+            ApiError::invalid(
+                "channel",
+                format!("unknown channel `{raw}`; expected web, mobile, api, messaging or agent"),
+            )
+        })?,
+        None => crate::session::channel(&headers, Channel::Api),
+    };
+    // The conversation is the principal's; the session only says where a message was said, and
+    // it must be the caller's own.
+    let session_id = match (session.map(|s| s.info.id), body.session_id.filter(|s| !s.is_empty())) {
+        (Some(own), Some(asked)) if own != asked => return Err(ApiError::not_found("session")),
+        (Some(own), _) => own,
+        (None, Some(asked)) => match shopper.user_id() {
+            Some(user) => state.services.sessions.owned(user, &asked).await?.id,
+            None => return Err(ApiError::not_found("session")),
+        },
+        (None, None) => String::new(),
+    };
+    let wants_stream =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/event-stream"));
+    if !wants_stream {
+        let reply = state.services.assistant.process_message(&shopper, &session_id, channel, &body.message).await?;
+        return Ok(Json(reply).into_response());
+    }
+    // Validate before the stream starts, so a bad message is a plain 422.
+    let text = body.message.trim().to_string();
+    if text.is_empty() || text.chars().count() > engine::assistant::MAX_MESSAGE {
+        return Err(ApiError::invalid("message", "must be 1 to 1000 characters"));
+    }
+    let (mut tx, rx) = mpsc::channel::<Event>(16);
+    let assistant = state.services.assistant.clone();
+    tokio::spawn(async move {
+        // A send fails once the client is gone: the work stops there.
+        if tx.send(Event::default().event("typing").data("{}")).await.is_err() {
+            return;
+        }
+        let events = match assistant.process_message(&shopper, &session_id, channel, &text).await {
+            Ok(reply) => reply_events(&reply),
+            Err(e) => {
+                let err = ApiError::from(e);
+                vec![Event::default().event("error").data(err.body_json())]
+            }
+        };
+        for event in events {
+            if tx.send(event).await.is_err() {
+                return;
+            }
+        }
+    });
+    let stream = futures::StreamExt::map(rx, Ok::<_, Infallible>);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+/// A reply as SSE events: its words as tokens, then parts, actions and `done`.
+fn reply_events(reply: &Reply) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut rest = reply.text.as_str();
+    while !rest.is_empty() {
+        // One token per word, keeping the space that follows it.
+        let end = rest.find(' ').map_or(rest.len(), |i| i + 1);
+        let (token, tail) = rest.split_at(end);
+        events.push(Event::default().event("token").data(serde_json::json!({ "text": token }).to_string()));
+        rest = tail;
+    }
+    for part in &reply.parts {
+        events.push(Event::default().event("part").data(json(part)));
+    }
+    for action in &reply.actions {
+        events.push(Event::default().event("action").data(json(action)));
+    }
+    let done = serde_json::json!({
+        "message_id": reply.message_id,
+        "intent": reply.intent,
+        "confidence": reply.confidence,
+        "entities": reply.entities,
+    });
+    events.push(Event::default().event("done").data(done.to_string()));
+    events
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}
+
+/// The caller's conversation with the assistant (one per shopper across sessions and channels).
+#[utoipa::path(get, path = "/v1/interactions", tag = "assistant", params(ConversationQuery),
+    responses((status = 200, body = Conversation), (status = 401, body = ErrorBody)))]
+pub async fn conversation(
+    State(state): State<AppState>,
+    CurrentShopper(shopper): CurrentShopper,
+    Query(_query): Query<ConversationQuery>,
+) -> Result<Json<Conversation>, ApiError> {
+    Ok(Json(Conversation { items: state.services.assistant.conversation(&shopper, 50).await? }))
+}

@@ -1,0 +1,81 @@
+//! The assistant over HTTP: one JSON reply, or Server-Sent Events.
+
+use crate::commerce::Who;
+use crate::helpers::spawn_app;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_message_gets_a_json_reply_with_intent_parts_and_the_stored_conversation() {
+    let app = spawn_app().await;
+    let guest = app.guest().await;
+    let (status, reply) = app
+        .call(
+            "POST",
+            "/v1/interactions",
+            &guest,
+            Some(json!({"channel": "mobile", "message": "show me headphones"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["intent"], "product_search");
+    assert!(reply["confidence"].as_f64().unwrap() > 0.35);
+    assert_eq!(reply["parts"][0]["type"], "products");
+    assert!(!reply["text"].as_str().unwrap().is_empty());
+
+    let (status, added) =
+        app.call("POST", "/v1/interactions", &guest, Some(json!({"message": "add the first one"})), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(added["actions"][0]["type"], "CartLineAdded");
+    let (_, cart) = app.call("GET", "/v1/cart", &guest, None, None).await;
+    assert_eq!(cart["item_count"], 1, "the assistant changed the real cart");
+
+    let (status, conversation) = app.call("GET", "/v1/interactions", &guest, None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(conversation["items"].as_array().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn with_accept_event_stream_the_reply_streams_as_server_sent_events() {
+    let app = spawn_app().await;
+    let Who::Session(token) = app.guest().await else { unreachable!() };
+    let res = app
+        .client
+        .post(format!("{}/v1/interactions", app.address))
+        .header("x-session-token", token)
+        .header("accept", "text/event-stream")
+        .json(&json!({"message": "how long does shipping take?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let body = res.text().await.unwrap();
+    let events: Vec<&str> = body.lines().filter_map(|l| l.strip_prefix("event: ")).collect();
+    assert_eq!(events.first(), Some(&"typing"));
+    assert!(events.iter().filter(|e| **e == "token").count() > 3, "{events:?}");
+    assert!(events.contains(&"part"));
+    assert_eq!(events.last(), Some(&"done"));
+    let done = body.lines().skip_while(|l| *l != "event: done").nth(1).unwrap().strip_prefix("data: ").unwrap();
+    let done: serde_json::Value = serde_json::from_str(done).unwrap();
+    assert_eq!(done["intent"], "faq");
+}
+
+#[tokio::test]
+async fn bad_messages_are_422_and_a_caller_without_a_session_is_401() {
+    let app = spawn_app().await;
+    let guest = app.guest().await;
+    for body in
+        [json!({"message": ""}), json!({"message": "x".repeat(1001)}), json!({"message": "hi", "channel": "pigeon"})]
+    {
+        let (status, err) = app.call("POST", "/v1/interactions", &guest, Some(body.clone()), None).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(["message", "channel"].contains(&err["error"]["field"].as_str().unwrap()));
+    }
+    let (status, _) = app
+        .call("POST", "/v1/interactions", &guest, Some(json!({"message": "hi", "session_id": "someone-else"})), None)
+        .await;
+    assert_eq!(status, 404, "another session id is not found");
+    let (status, err) = app.call("POST", "/v1/interactions", &Who::Nobody, Some(json!({"message": "hi"})), None).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (401, Some("session_required")));
+}
