@@ -1,5 +1,5 @@
-//! The shop's frame: header with search, cart and category navigation, footer, the assistant
-//! launcher, and the not-found and error notices.
+//! The shop's frame: header with search, cart and category navigation, footer, and the
+//! not-found and error notices.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -61,33 +61,6 @@ pub fn Footer() -> impl IntoView {
             <p>"Free standard shipping over $75 · 30-day returns · 1-year warranty on everything"</p>
             <p class="muted">{format!("© {} · Prices in US dollars", crate::SHOP_NAME)}</p>
         </footer>
-    }
-}
-
-/// The shopping-assistant launcher. The assistant itself arrives with its own issue; until
-/// then the panel says so rather than pretending.
-#[component]
-pub fn ChatLauncher() -> impl IntoView {
-    let open = RwSignal::new(false);
-    view! {
-        <div class="chat">
-            <Show when=move || open.get()>
-                <section class="chat__panel" role="dialog" aria-label="Shopping assistant">
-                    <header class="chat__header">
-                        <strong>"Shopping assistant"</strong>
-                        <button class="chat__close" aria-label="Close assistant" on:click=move |_| open.set(false)>"×"</button>
-                    </header>
-                    <p class="chat__body">"The assistant is not available yet. Meanwhile, search or browse the categories above."</p>
-                </section>
-            </Show>
-            <button
-                class="chat__launcher"
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|o| *o = !*o)
-            >
-                "Ask the assistant"
-            </button>
-        </div>
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assistant;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -15,7 +16,7 @@ pub mod ssr;
 
 use account::{AccountPage, AuthVersion, LoginPage, RegisterPage};
 use catalog::{CategoryPage, HomePage, ProductPage, SearchPage};
-use layout::{ChatLauncher, Footer, Header, NotFound};
+use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -85,7 +86,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
                 <Footer/>
-                <ChatLauncher/>
+                <assistant::ChatPanel/>
             </div>
         </Router>
     }

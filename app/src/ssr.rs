@@ -85,6 +85,12 @@ pub async fn shopper_for_change() -> Result<engine::shopper::Shopper, AppError> 
     Ok(engine::shopper::Shopper::Guest { session_id: session.info.id })
 }
 
+/// This browser's live session id, if it has one.
+pub async fn browser_session_id() -> Result<Option<String>, AppError> {
+    let Some(token) = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE) else { return Ok(None) };
+    Ok(services()?.sessions.resolve(&token.into()).await?.map(|s| s.info.id))
+}
+
 /// A requested quantity, or 422 naming `quantity`.
 pub fn quantity(raw: i64) -> Result<model::Quantity, AppError> {
     model::Quantity::parse(raw).map_err(|e| AppError::Invalid { field: "quantity".into(), message: e.to_string() })

