@@ -1,12 +1,17 @@
 import { test, expect, hydrated } from './fixtures';
 
-test('the assistant finds products, adds one from its card, and the conversation survives a reload', async ({ page }) => {
+test('the assistant streams a reply with product cards, adds one from its card, and the conversation survives a reload', async ({ page }) => {
   await page.goto('/');
   await hydrated(page);
   await page.getByRole('button', { name: 'Ask the assistant' }).click();
   const chat = page.getByRole('dialog', { name: 'Shopping assistant' });
   await chat.getByLabel('Message').fill('show me wireless headphones');
+  // The reply streams: Server-Sent Events from /v1/interactions, read as they arrive.
+  const streamed = page.waitForResponse(
+    (r) => r.url().endsWith('/v1/interactions') && (r.headers()['content-type'] ?? '').startsWith('text/event-stream'),
+  );
   await chat.getByRole('button', { name: 'Send' }).click();
+  await streamed;
 
   const reply = chat.locator('.chat__turn--assistant[data-intent="product_search"]');
   await expect(reply).toContainText('I found');

@@ -1,6 +1,6 @@
 //! The chat panel and how a reply's parts render.
 
-use super::api::{my_conversation, SendToAssistant};
+use super::api::my_conversation;
 use crate::cart::cart_version;
 use leptos::prelude::*;
 use model::{Action, Part, Product, Turn};
@@ -11,16 +11,18 @@ pub fn ChatPanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let turns = RwSignal::new(Vec::<Turn>::new());
     let loaded = RwSignal::new(false);
-    let send = ServerAction::<SendToAssistant>::new();
+    let pending = RwSignal::new(false);
+    let typing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
     let draft = RwSignal::new(String::new());
     let version = cart_version();
     let auth = use_context::<crate::account::AuthVersion>();
 
-    // Load the stored conversation when the panel first opens (and after a sign-in, which
-    // moves a guest's conversation to the account).
+    // Load the stored conversation when the panel opens (and after a sign-in, which moves a
+    // guest's conversation to the account).
     Effect::new(move |_| {
         let _ = auth.map(|a| a.0.get());
-        if open.get() {
+        if open.get() && !pending.get_untracked() {
             leptos::task::spawn_local(async move {
                 if let Ok(list) = my_conversation().await {
                     turns.set(list);
@@ -29,52 +31,92 @@ pub fn ChatPanel() -> impl IntoView {
             });
         }
     });
-    // Each reply joins the conversation; cart changes refresh the badge.
-    Effect::new(move |_| {
-        if let Some(Ok(reply)) = send.value().get() {
-            let changed_cart = reply.actions.iter().any(|a| {
-                matches!(
-                    a,
-                    Action::CartLineAdded { .. }
-                        | Action::CartLineUpdated { .. }
-                        | Action::CartLineRemoved { .. }
-                        | Action::DiscountApplied { .. }
-                )
-            });
-            turns.update(|t| {
-                t.push(Turn {
-                    id: reply.message_id.clone(),
-                    role: "assistant".into(),
-                    text: reply.text.clone(),
-                    intent: Some(reply.intent.clone()),
-                    parts: reply.parts.clone(),
-                    actions: reply.actions.clone(),
-                    at: String::new(),
-                })
-            });
-            if changed_cart {
-                version.bump();
-            }
-        }
-    });
     let submit = move |text: String| {
         let text = text.trim().to_string();
-        if text.is_empty() || send.pending().get_untracked() {
+        if text.is_empty() || pending.get_untracked() {
             return;
         }
+        let turn = |role: &str, text: &str| Turn {
+            id: String::new(),
+            role: role.into(),
+            text: text.into(),
+            intent: None,
+            parts: vec![],
+            actions: vec![],
+            at: String::new(),
+        };
         turns.update(|t| {
-            t.push(Turn {
-                id: String::new(),
-                role: "user".into(),
-                text: text.clone(),
-                intent: None,
-                parts: vec![],
-                actions: vec![],
-                at: String::new(),
-            })
+            t.push(turn("user", &text));
+            t.push(turn("assistant", ""));
         });
         draft.set(String::new());
-        send.dispatch(SendToAssistant { message: text });
+        error.set(None);
+        pending.set(true);
+        // The reply streams in: each event updates the last turn as it arrives.
+        leptos::task::spawn_local(async move {
+            let update = move |f: &dyn Fn(&mut Turn)| {
+                turns.update(|t| {
+                    if let Some(last) = t.last_mut() {
+                        f(last);
+                    }
+                })
+            };
+            let result = super::stream::send(&text, |event| match event.name.as_str() {
+                "typing" => typing.set(true),
+                "token" => {
+                    typing.set(false);
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&event.data) {
+                        let token = v["text"].as_str().unwrap_or_default().to_string();
+                        update(&|t| t.text.push_str(&token));
+                    }
+                }
+                "part" => {
+                    if let Ok(part) = serde_json::from_str::<Part>(&event.data) {
+                        update(&|t| t.parts.push(part.clone()));
+                    }
+                }
+                "action" => {
+                    if let Ok(action) = serde_json::from_str::<Action>(&event.data) {
+                        let changes_cart =
+                            !matches!(action, Action::OrderCancelled { .. } | Action::HandoffRequested { .. });
+                        update(&|t| t.actions.push(action.clone()));
+                        if changes_cart {
+                            version.bump();
+                        }
+                    }
+                }
+                "done" => {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&event.data) {
+                        let id = v["message_id"].as_str().unwrap_or_default().to_string();
+                        let intent = v["intent"].as_str().map(str::to_string);
+                        update(&|t| {
+                            t.id = id.clone();
+                            t.intent = intent.clone();
+                        });
+                    }
+                }
+                "error" => {
+                    let message = serde_json::from_str::<serde_json::Value>(&event.data)
+                        .ok()
+                        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+                        .unwrap_or_else(|| "The assistant could not answer.".into());
+                    error.set(Some(message));
+                }
+                _ => {}
+            })
+            .await;
+            if let Err(message) = result {
+                error.set(Some(message));
+            }
+            // Drop an assistant turn that never received a word.
+            turns.update(|t| {
+                if t.last().is_some_and(|l| l.role == "assistant" && l.text.is_empty() && l.parts.is_empty()) {
+                    t.pop();
+                }
+            });
+            typing.set(false);
+            pending.set(false);
+        });
     };
 
     view! {
@@ -89,20 +131,16 @@ pub fn ChatPanel() -> impl IntoView {
                         {move || (loaded.get() && turns.with(Vec::is_empty)).then(|| view! {
                             <li class="chat__turn chat__turn--assistant">"Hi! Ask me for products, your cart, orders, shipping or returns."</li>
                         })}
-                        <For each=move || turns.get().into_iter().enumerate() key=|(i, t)| (*i, t.id.clone()) let:item>
-                            <TurnView turn=item.1 submit/>
-                        </For>
-                        {move || send.pending().get().then(|| view! { <li class="chat__typing" data-testid="typing">"…"</li> })}
-                        {move || match send.value().get() {
-                            Some(Err(e)) => Some(view! { <li class="form__error" role="alert">{e.to_string()}</li> }),
-                            _ => None,
-                        }}
+                        {move || turns.get().into_iter().filter(|t| !(t.role == "assistant" && t.text.is_empty() && t.parts.is_empty()))
+                            .map(|turn| view! { <TurnView turn submit/> }).collect_view()}
+                        {move || typing.get().then(|| view! { <li class="chat__typing" data-testid="typing">"…"</li> })}
+                        {move || error.get().map(|e| view! { <li class="form__error" role="alert">{e}</li> })}
                     </ol>
                     <form class="chat__form" on:submit=move |ev| { ev.prevent_default(); submit(draft.get_untracked()); }>
                         <label class="visually-hidden" for="chat-input">"Message"</label>
                         <input id="chat-input" autocomplete="off" maxlength="1000" placeholder="Ask about products, your cart, orders…"
                             prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
-                        <button type="submit" class="button" disabled=move || send.pending().get()>"Send"</button>
+                        <button type="submit" class="button" disabled=move || pending.get()>"Send"</button>
                     </form>
                 </section>
             </Show>

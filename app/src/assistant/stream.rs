@@ -1,0 +1,106 @@
+//! Reads the assistant's Server-Sent Events in the browser: `POST /v1/interactions` with
+//! `Accept: text/event-stream` through `fetch` (an `EventSource` cannot POST), the body read
+//! chunk by chunk and split into events as they arrive. Runs only in the browser.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// One event as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseEvent {
+    /// `typing`, `token`, `part`, `action`, `done` or `error`.
+    pub name: String,
+    /// Its JSON payload.
+    pub data: String,
+}
+
+/// Splits complete events off the front of `buffer` (events end with a blank line); what is left
+/// is an incomplete event waiting for more bytes.
+pub fn take_events(buffer: &mut String) -> Vec<SseEvent> {
+    let mut events = Vec::new();
+    while let Some(end) = buffer.find("\n\n") {
+        let frame: String = buffer.drain(..end + 2).collect();
+        let mut name = String::from("message");
+        let mut data = Vec::new();
+        for line in frame.lines() {
+            if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push(v.strip_prefix(' ').unwrap_or(v).to_string());
+            }
+            // Lines starting with ':' are keep-alive comments.
+        }
+        if !data.is_empty() {
+            events.push(SseEvent { name, data: data.join("\n") });
+        }
+    }
+    events
+}
+
+/// Sends `message` and calls `on_event` for each event as it arrives.
+pub async fn send(message: &str, mut on_event: impl FnMut(SseEvent)) -> Result<(), String> {
+    let fail = |e: JsValue| format!("{e:?}");
+    let window = web_sys::window().ok_or("no window")?;
+    let headers = web_sys::Headers::new().map_err(fail)?;
+    headers.set("content-type", "application/json").map_err(fail)?;
+    headers.set("accept", "text/event-stream").map_err(fail)?;
+    headers.set("x-channel", "web").map_err(fail)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_headers(&headers);
+    let body = serde_json::json!({ "channel": "web", "message": message }).to_string();
+    init.set_body(&JsValue::from_str(&body));
+    let response = JsFuture::from(window.fetch_with_str_and_init("/v1/interactions", &init)).await.map_err(fail)?;
+    let response: web_sys::Response = response.dyn_into().map_err(fail)?;
+    if !response.ok() {
+        let text = JsFuture::from(response.text().map_err(fail)?).await.map_err(fail)?;
+        let text = text.as_string().unwrap_or_default();
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+            .unwrap_or_else(|| format!("the assistant answered {}", response.status()));
+        return Err(message);
+    }
+    let stream = response.body().ok_or("no body")?;
+    let reader: web_sys::ReadableStreamDefaultReader =
+        stream.get_reader().dyn_into().map_err(|_| "the body is not a stream".to_string())?;
+    let mut bytes = Vec::new();
+    let mut buffer = String::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(fail)?;
+        let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done")).map_err(fail)?.as_bool().unwrap_or(true);
+        if done {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).map_err(fail)?;
+        bytes.extend(js_sys::Uint8Array::new(&value).to_vec());
+        // Decode only whole UTF-8 sequences; keep a split character for the next chunk.
+        let valid = match std::str::from_utf8(&bytes) {
+            Ok(_) => bytes.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        buffer.push_str(std::str::from_utf8(&bytes[..valid]).unwrap_or_default());
+        bytes.drain(..valid);
+        for event in take_events(&mut buffer) {
+            on_event(event);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_split_at_blank_lines_and_partial_ones_wait() {
+        let mut buffer = String::from(
+            "event: typing\ndata: {}\n\n: keep-alive\n\nevent: token\ndata: {\"text\":\"Hi \"}\n\nevent: do",
+        );
+        let events = take_events(&mut buffer);
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1], SseEvent { name: "token".into(), data: "{\"text\":\"Hi \"}".into() });
+        assert_eq!(buffer, "event: do");
+    }
+}
