@@ -39,6 +39,8 @@ pub struct RestoredSession {
     pub session: SessionInfo,
     /// The user's cart (one cart across all their sessions and channels).
     pub cart: model::Cart,
+    /// The recent conversation with the assistant (the user's, across sessions), oldest first.
+    pub conversation: Vec<model::Turn>,
 }
 
 /// Ended sessions.
@@ -82,7 +84,8 @@ pub async fn restore(
     let session = state.services.sessions.restore(&user.claims.sub, &id).await?;
     let shopper = engine::shopper::Shopper::Member { user_id: user.claims.sub };
     let cart = state.services.carts.get(&shopper).await?;
-    Ok(Json(RestoredSession { session, cart }))
+    let conversation = state.services.assistant.conversation(&shopper, 20).await?;
+    Ok(Json(RestoredSession { session, cart, conversation }))
 }
 
 /// Ends one of the user's sessions ("sign out this device"). Another user's session is 404.

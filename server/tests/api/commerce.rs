@@ -245,6 +245,7 @@ async fn what_a_member_adds_on_the_phone_is_in_the_cart_on_the_laptop_and_a_gues
     let (status, restored) = app.call("POST", &format!("/v1/sessions/{session_id}/restore"), &phone, None, None).await;
     assert_eq!(status, 200);
     assert_eq!(restored["cart"], on_phone);
+    assert!(restored["conversation"].is_array());
 }
 
 #[tokio::test]

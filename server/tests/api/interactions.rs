@@ -36,6 +36,43 @@ async fn a_message_gets_a_json_reply_with_intent_parts_and_the_stored_conversati
 }
 
 #[tokio::test]
+async fn a_guest_conversation_follows_the_login_and_comes_back_with_a_restored_session() {
+    let app = spawn_app().await;
+    let Who::Session(token) = app.guest().await else { unreachable!() };
+    let guest = Who::Session(token.clone());
+    app.call("POST", "/v1/interactions", &guest, Some(json!({"message": "show me tents"})), None).await;
+    let res = app
+        .client
+        .post(format!("{}/v1/auth/register", app.address))
+        .header("x-session-token", &token)
+        .json(&json!({"email": "chat@example.com", "password": "a good password", "name": "Chat"}))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["session"]["merged"]["conversation"], 2);
+
+    // On another device, restoring that session brings the conversation along.
+    let phone = app
+        .client
+        .post(format!("{}/v1/auth/login", app.address))
+        .json(&json!({"email": "chat@example.com", "password": "a good password"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let phone = Who::Bearer(phone["access_token"].as_str().unwrap().to_string());
+    let id = body["session"]["session"]["id"].as_str().unwrap();
+    let (status, restored) = app.call("POST", &format!("/v1/sessions/{id}/restore"), &phone, None, None).await;
+    assert_eq!(status, 200);
+    let turns = restored["conversation"].as_array().unwrap();
+    assert_eq!(turns.len(), 2);
+    assert_eq!(turns[0]["text"], "show me tents");
+}
+
+#[tokio::test]
 async fn with_accept_event_stream_the_reply_streams_as_server_sent_events() {
     let app = spawn_app().await;
     let Who::Session(token) = app.guest().await else { unreachable!() };
