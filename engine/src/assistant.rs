@@ -31,6 +31,7 @@ pub struct Assistant {
     catalog: Catalog,
     carts: Carts,
     orders: Orders,
+    checkout: crate::checkout::Checkout,
     /// Trained once at start from the shipped file (a unit test proves it trains).
     classifier: Arc<std::result::Result<Classifier, nlu::classifier::TrainingError>>,
 }
@@ -76,8 +77,14 @@ fn capitalize(text: &str) -> String {
 
 impl Assistant {
     /// The assistant over the shop's services, with the built-in classifier.
-    pub fn new(store: Store, catalog: Catalog, carts: Carts, orders: Orders) -> Self {
-        Self { store, catalog, carts, orders, classifier: Arc::new(Classifier::builtin()) }
+    pub fn new(
+        store: Store,
+        catalog: Catalog,
+        carts: Carts,
+        orders: Orders,
+        checkout: crate::checkout::Checkout,
+    ) -> Self {
+        Self { store, catalog, carts, orders, checkout, classifier: Arc::new(Classifier::builtin()) }
     }
 
     /// The shop's words: brands from the catalog, categories and colors built in.
@@ -126,6 +133,7 @@ impl Assistant {
             catalog: &self.catalog,
             carts: &self.carts,
             orders: &self.orders,
+            checkout: &self.checkout,
             store: &self.store,
             shopper,
             session_id,

@@ -15,12 +15,13 @@ use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
 use idempotency::Claim;
-use model::{CheckoutDetails, CheckoutRequest, DiscountRejection, PlacedOrder};
+use model::{CheckoutRequest, DiscountRejection, PlacedOrder};
 use payment::{PaymentError, PaymentProvider};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
+use surrealdb::types::SurrealValue;
 
 /// Attempts at the order transaction before giving up on write conflicts.
 const MAX_ATTEMPTS: u32 = 8;
@@ -43,6 +44,46 @@ pub struct CheckoutOutcome {
     pub placed: PlacedOrder,
     /// True when this repeats an earlier request with the same key.
     pub replayed: bool,
+}
+
+/// How an order is paid.
+#[derive(Clone, Copy)]
+enum Pay<'a> {
+    /// A card typed at checkout.
+    Card(&'a model::Card),
+    /// A payment method saved by an earlier order: (method reference, last four digits).
+    Saved(&'a str, &'a str),
+}
+
+impl Pay<'_> {
+    fn last4(&self) -> &str {
+        match self {
+            Pay::Card(card) => card.last4(),
+            Pay::Saved(_, last4) => last4,
+        }
+    }
+}
+
+/// What an order ships to and how fast.
+struct Delivery<'a> {
+    address: &'a model::Address,
+    method: model::ShippingMethod,
+}
+
+#[derive(SurrealValue)]
+struct SavedRow {
+    id: String,
+    payment_method: String,
+    card_last4: String,
+    address: crate::orders::AddressRow,
+}
+
+/// Where and how a member paid last.
+struct SavedPayment {
+    id: String,
+    payment_method: String,
+    card_last4: String,
+    address: model::Address,
 }
 
 /// Why the order transaction did not commit.
@@ -89,7 +130,8 @@ impl Checkout {
         }
         let email =
             account_email.or_else(|| details.email.as_ref().map(|e| e.as_str().to_string())).unwrap_or_default();
-        let result = self.place_claimed(shopper, &scope, &key, &details, &email).await;
+        let delivery = Delivery { address: &details.address, method: details.shipping_method };
+        let result = self.place_claimed(shopper, &scope, &key, &delivery, Pay::Card(&details.card), &email).await;
         if result.is_err() {
             idempotency::release(&self.store, &scope, &key).await;
         }
@@ -101,7 +143,8 @@ impl Checkout {
         shopper: &Shopper,
         scope: &str,
         key: &str,
-        details: &CheckoutDetails,
+        delivery: &Delivery<'_>,
+        pay: Pay<'_>,
         email: &str,
     ) -> Result<PlacedOrder> {
         let cart = self.carts.priced(shopper).await?;
@@ -116,9 +159,13 @@ impl Checkout {
                 return Err(Error::OutOfStock { product: line.name.clone(), available: line.available });
             }
         }
-        let totals = self.carts.totals_for(&cart, details.shipping_method);
+        let totals = self.carts.totals_for(&cart, delivery.method);
         let order_id = uuid::Uuid::new_v4().simple().to_string()[..16].to_ascii_uppercase();
-        let charge = self.payments.charge(&details.card, totals.total, &order_id).await.map_err(|e| match e {
+        let charged = match pay {
+            Pay::Card(card) => self.payments.charge(card, totals.total, &order_id).await,
+            Pay::Saved(method, _) => self.payments.charge_saved(method, totals.total, &order_id).await,
+        };
+        let charge = charged.map_err(|e| match e {
             PaymentError::Declined(message) => Error::PaymentDeclined(message),
             PaymentError::Unavailable(message) => Error::PaymentProvider(message),
         })?;
@@ -128,14 +175,16 @@ impl Checkout {
         let mut attempt = 0;
         let outcome = loop {
             attempt += 1;
-            let placed = self.draft(&order_id, email, details, &cart, &totals, guest_token.as_ref().map(|t| &t.0))?;
+            let placed =
+                self.draft(&order_id, email, delivery, pay, &cart, &totals, guest_token.as_ref().map(|t| &t.0))?;
             let order_json = self.order_content(
                 shopper,
                 email,
-                details,
+                delivery,
+                pay,
                 &cart,
                 &totals,
-                &charge.id,
+                &charge,
                 guest_token.as_ref().map(|t| t.1.clone()),
             );
             match self.commit(shopper, scope, key, &order_id, &cart, email, order_json, &placed).await {
@@ -176,11 +225,13 @@ impl Checkout {
     }
 
     /// The response as the shopper will see it (also stored for idempotent replays).
+    #[allow(clippy::too_many_arguments)]
     fn draft(
         &self,
         order_id: &str,
         email: &str,
-        details: &CheckoutDetails,
+        delivery: &Delivery<'_>,
+        pay: Pay<'_>,
         cart: &PricedCart,
         totals: &model::Totals,
         guest_token: Option<&secrecy::SecretString>,
@@ -207,9 +258,9 @@ impl Checkout {
                 lines,
                 discount_code: cart.effect.as_ref().and(cart.cart.discount_code.clone()),
                 totals: *totals,
-                shipping_address: details.address.clone(),
-                shipping_method: details.shipping_method,
-                card_last4: details.card.last4().to_string(),
+                shipping_address: delivery.address.clone(),
+                shipping_method: delivery.method,
+                card_last4: pay.last4().to_string(),
                 events: vec![
                     model::OrderEvent { status: model::OrderStatus::Placed, at: now.clone() },
                     model::OrderEvent { status: model::OrderStatus::Paid, at: now.clone() },
@@ -226,14 +277,15 @@ impl Checkout {
         &self,
         shopper: &Shopper,
         email: &str,
-        details: &CheckoutDetails,
+        delivery: &Delivery<'_>,
+        pay: Pay<'_>,
         cart: &PricedCart,
         totals: &model::Totals,
-        charge_id: &str,
+        charge: &payment::Charge,
         access_hash: Option<String>,
     ) -> serde_json::Value {
         let now = crate::clock::rfc3339(self.clock.now_unix());
-        let a = &details.address;
+        let a = delivery.address;
         json!({
             "user_id": shopper.user_id(),
             "email": email,
@@ -253,9 +305,10 @@ impl Checkout {
                 "name": a.name, "line1": a.line1, "line2": a.line2, "city": a.city,
                 "region": a.region, "postal_code": a.postal_code, "country": a.country,
             },
-            "shipping_method": details.shipping_method.as_str(),
-            "card_last4": details.card.last4(),
-            "payment_ref": charge_id,
+            "shipping_method": delivery.method.as_str(),
+            "card_last4": pay.last4(),
+            "payment_ref": charge.id,
+            "payment_method": charge.method,
             "access_hash": access_hash,
             "events": [{ "status": "placed", "at": now }, { "status": "paid", "at": now }],
         })
@@ -348,6 +401,127 @@ impl Checkout {
             .await?;
         let emails: Vec<String> = res.take(0)?;
         emails.into_iter().next().ok_or(Error::Unauthorized)
+    }
+
+    /// For a member whose latest order saved a payment method: a one-time confirmation to pay
+    /// for the cart as it is now with that method, shipped standard to that order's address
+    /// (valid 15 minutes). `None` when there is nothing to offer (a guest, no such order, an
+    /// empty cart or a code that no longer applies).
+    pub async fn offer_confirmation(&self, shopper: &Shopper) -> Result<Option<model::CheckoutOffer>> {
+        let Some(user) = shopper.user_id() else { return Ok(None) };
+        let cart = self.carts.priced(shopper).await?;
+        if cart.cart.lines.is_empty() || cart.rejection.is_some() {
+            return Ok(None);
+        }
+        let Some(saved) = self.saved_payment(user, None).await? else { return Ok(None) };
+        let total = self.carts.totals_for(&cart, model::ShippingMethod::Standard).total;
+        let (token, hash) = new_token();
+        self.store
+            .db()
+            .query(
+                "CREATE type::record('checkout_confirmation', $hash) SET owner = $owner, from_order = $order,
+                     total = $total, expires_at = time::now() + 15m",
+            )
+            .bind(("hash", hash))
+            .bind(("owner", shopper.scope()))
+            .bind(("order", saved.id.clone()))
+            .bind(("total", total.amount))
+            .await?
+            .check()?;
+        Ok(Some(model::CheckoutOffer {
+            token: token.expose_secret().to_string(),
+            total,
+            ship_to: format!(
+                "{}, {} {}, {}",
+                saved.address.name, saved.address.postal_code, saved.address.city, saved.address.country
+            ),
+            card_last4: saved.card_last4,
+        }))
+    }
+
+    /// Places the order a confirmation describes: the shopper's click on the assistant's card.
+    /// Only the shopper it was minted for may use it, within 15 minutes, and only while the cart
+    /// still costs what the card said; a second click replays the first order.
+    pub async fn confirm(&self, shopper: &Shopper, token: &str) -> Result<CheckoutOutcome> {
+        let hash = crate::identity::opaque::hash_of(&secrecy::SecretString::from(token.to_string()));
+        #[derive(SurrealValue)]
+        struct OfferRow {
+            owner: String,
+            from_order: String,
+            total: i64,
+            live: bool,
+        }
+        let mut res = self
+            .store
+            .db()
+            .query(
+                "SELECT owner, from_order, total, expires_at > time::now() AS live
+                 FROM type::record('checkout_confirmation', $hash)",
+            )
+            .bind(("hash", hash.clone()))
+            .await?;
+        let offer: Option<OfferRow> = res.take(0)?;
+        let offer = offer.filter(|o| o.owner == shopper.scope()).ok_or(Error::NotFound("confirmation"))?;
+        let user = shopper.user_id().ok_or(Error::NotFound("confirmation"))?;
+        let scope = shopper.scope();
+        let key = format!("confirm-{hash}");
+        // A repeat click replays the order it already placed, even after expiry.
+        if let Claim::Replay(response) = idempotency::claim(&self.store, &scope, &key, &hash).await? {
+            let placed: PlacedOrder = serde_json::from_str(&response)
+                .map_err(|e| Error::invalid("token", format!("stored response unreadable: {e}")))?;
+            return Ok(CheckoutOutcome { placed, replayed: true });
+        }
+        let result = async {
+            if !offer.live {
+                return Err(Error::invalid("token", "this confirmation has expired; ask the assistant again"));
+            }
+            let saved =
+                self.saved_payment(user, Some(&offer.from_order)).await?.ok_or(Error::NotFound("confirmation"))?;
+            let cart = self.carts.priced(shopper).await?;
+            let now = self.carts.totals_for(&cart, model::ShippingMethod::Standard).total;
+            if now.amount != offer.total {
+                return Err(Error::Conflict("your cart changed since the assistant prepared this; ask again"));
+            }
+            let email = self.account_email(user).await?;
+            let delivery = Delivery { address: &saved.address, method: model::ShippingMethod::Standard };
+            let method = saved.payment_method.clone();
+            self.place_claimed(shopper, &scope, &key, &delivery, Pay::Saved(&method, &saved.card_last4), &email).await
+        }
+        .await;
+        if result.is_err() {
+            idempotency::release(&self.store, &scope, &key).await;
+        }
+        result.map(|placed| CheckoutOutcome { placed, replayed: false })
+    }
+
+    /// The member's latest order with a saved payment method (or the given one of theirs).
+    async fn saved_payment(&self, user: &str, order: Option<&str>) -> Result<Option<SavedPayment>> {
+        let filter = if order.is_some() { "AND record::id(id) = $order" } else { "" };
+        let mut res = self
+            .store
+            .db()
+            .query(format!(
+                "SELECT record::id(id) AS id, payment_method, card_last4, address, placed_at FROM orders
+                 WHERE user_id = $user AND payment_method != NONE {filter} ORDER BY placed_at DESC LIMIT 1"
+            ))
+            .bind(("user", user.to_string()))
+            .bind(("order", order.unwrap_or_default().to_string()))
+            .await?;
+        let row: Option<SavedRow> = res.take(0)?;
+        Ok(row.map(|r| SavedPayment {
+            id: r.id,
+            payment_method: r.payment_method,
+            card_last4: r.card_last4,
+            address: model::Address {
+                name: r.address.name,
+                line1: r.address.line1,
+                line2: r.address.line2,
+                city: r.address.city,
+                region: r.address.region,
+                postal_code: r.address.postal_code,
+                country: r.address.country,
+            },
+        }))
     }
 
     /// The orders service (for reading the placed order back).

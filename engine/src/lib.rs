@@ -96,18 +96,25 @@ impl Services {
         let catalog = Catalog::new(store.clone());
         let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone());
         let orders = orders::Orders::new(store.clone(), commerce.payments.clone(), catalog.index().clone());
+        let checkout = checkout::Checkout::new(
+            store.clone(),
+            carts.clone(),
+            orders.clone(),
+            commerce.payments,
+            commerce.clock,
+            catalog.index().clone(),
+        );
         Self {
             identity: Identity::new(store.clone(), issuer, identity.refresh_days),
             sessions: sessions::Sessions::new(store.clone()),
-            checkout: checkout::Checkout::new(
+            checkout: checkout.clone(),
+            assistant: assistant::Assistant::new(
                 store.clone(),
+                catalog.clone(),
                 carts.clone(),
                 orders.clone(),
-                commerce.payments,
-                commerce.clock,
-                catalog.index().clone(),
+                checkout.clone(),
             ),
-            assistant: assistant::Assistant::new(store.clone(), catalog.clone(), carts.clone(), orders.clone()),
             catalog,
             carts,
             orders,

@@ -74,6 +74,12 @@ pub enum Part {
         /// What the cart totals now, as text.
         total: String,
     },
+    /// A one-click confirmation: pays with the card saved by the shopper's last order and ships
+    /// to its address. Only the shopper's click on it places the order.
+    CheckoutConfirm {
+        /// The offer.
+        offer: CheckoutOffer,
+    },
     /// Where an answer came from.
     Source {
         /// e.g. "Shipping policy".
@@ -84,6 +90,20 @@ pub enum Part {
         /// Short texts to send as they are.
         options: Vec<String>,
     },
+}
+
+/// What the assistant's confirmation card offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckoutOffer {
+    /// One-time token for `POST /v1/checkout/confirm` (15 minutes, this shopper only).
+    pub token: String,
+    /// What will be charged.
+    pub total: crate::money::Money,
+    /// Where it ships.
+    pub ship_to: String,
+    /// The saved card's last four digits.
+    pub card_last4: String,
 }
 
 /// A state change the assistant made, recorded with its message.

@@ -16,7 +16,7 @@ pub mod paging;
 pub mod search;
 pub mod session;
 
-pub use assistant::{Action, Entities, Part, Reply, Turn};
+pub use assistant::{Action, CheckoutOffer, Entities, Part, Reply, Turn};
 pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
 pub use catalog::{Attribute, Category, CategorySlug, Product, ProductId, ProductPage};
 pub use checkout::{Address, AddressInput, Card, CheckoutDetails, CheckoutRequest, PaymentInput, ShippingMethod};

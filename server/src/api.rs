@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cart/items/{line_id}", patch(cart::set_quantity).delete(cart::remove_item))
         .route("/cart/discount", post(cart::apply_discount).delete(cart::remove_discount))
         .route("/checkout", post(checkout::checkout))
+        .route("/checkout/confirm", post(checkout::confirm))
         .route("/interactions", post(interactions::interact).get(interactions::conversation))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::get))

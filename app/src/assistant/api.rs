@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use model::Turn;
+use model::{PlacedOrder, Turn};
 
 /// The shopper's conversation so far (empty for a browser without a session).
 #[server]
@@ -14,4 +14,11 @@ pub async fn my_conversation() -> Result<Vec<Turn>, AppError> {
         Some(shopper) => Ok(services.assistant.conversation(&shopper, 50).await?),
         None => Ok(Vec::new()),
     }
+}
+
+/// The shopper's click on the assistant's confirmation card: places that order.
+#[server]
+pub async fn confirm_assistant_checkout(token: String) -> Result<PlacedOrder, AppError> {
+    let shopper = crate::ssr::shopper_for_change().await?;
+    Ok(crate::ssr::services()?.checkout.confirm(&shopper, &token).await?.placed)
 }

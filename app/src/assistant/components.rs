@@ -184,6 +184,7 @@ fn PartView(part: Part, submit: impl Fn(String) + Copy + Send + Sync + 'static) 
             <a class="button button--block" href=href>{format!("Review and pay {total}")}</a>
         }
         .into_any(),
+        Part::CheckoutConfirm { offer } => view! { <ConfirmCard offer/> }.into_any(),
         Part::Source { title } => view! { <p class="chat__meta">{format!("Source: {title}")}</p> }.into_any(),
         Part::QuickReplies { options } => view! {
             <p class="chat__quick">
@@ -194,6 +195,39 @@ fn PartView(part: Part, submit: impl Fn(String) + Copy + Send + Sync + 'static) 
             </p>
         }
         .into_any(),
+    }
+}
+
+/// The one-click confirmation: only this button places the order the assistant prepared.
+#[component]
+fn ConfirmCard(offer: model::CheckoutOffer) -> impl IntoView {
+    let confirm = ServerAction::<super::api::ConfirmAssistantCheckout>::new();
+    let version = cart_version();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = confirm.value().get() {
+            version.bump();
+        }
+    });
+    let token = offer.token.clone();
+    view! {
+        <div class="chat__confirm" data-testid="confirm-card">
+            <p class="chat__meta">{format!("{} · ships to {} · card ending {}", offer.total, offer.ship_to, offer.card_last4)}</p>
+            {move || match confirm.value().get() {
+                Some(Ok(placed)) => view! {
+                    <p>"Order placed: "<a class="link" href=format!("/orders/{}?placed=1", placed.order.id)>{placed.order.id.clone()}</a></p>
+                }.into_any(),
+                other => {
+                    let token = token.clone();
+                    view! {
+                        {other.and_then(Result::err).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
+                        <button class="button button--small" disabled=move || confirm.pending().get()
+                            on:click=move |_| { confirm.dispatch(super::api::ConfirmAssistantCheckout { token: token.clone() }); }>
+                            {format!("Place order for {}", offer.total)}
+                        </button>
+                    }.into_any()
+                }
+            }}
+        </div>
     }
 }
 

@@ -45,6 +45,8 @@ pub struct Tools<'a> {
     pub carts: &'a Carts,
     /// Orders.
     pub orders: &'a Orders,
+    /// Checkout (for the one-click confirmation).
+    pub checkout: &'a crate::checkout::Checkout,
     /// The database (policies, FAQ, hand-offs).
     pub store: &'a Store,
     /// Who is asking.
@@ -290,11 +292,21 @@ pub async fn apply_code(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
     }
 }
 
-/// checkout: never places the order from chat; the shopper confirms on the checkout page.
+/// checkout: never places the order from chat. A member who paid before gets a one-click
+/// confirmation card (their click places the order); everyone else a link to the checkout page.
 pub async fn prepare_checkout(t: &Tools<'_>) -> Result<Answer> {
     let cart = t.carts.get(t.shopper).await?;
     if cart.lines.is_empty() {
         return Ok(Answer::say("Your cart is empty, so there's nothing to check out yet."));
+    }
+    if let Some(offer) = t.checkout.offer_confirmation(t.shopper).await? {
+        let mut answer = Answer::say(format!(
+            "Ready when you are: {} with standard shipping to {}, paid with your card ending {}. Press \"Place order\" on the card to confirm, or check out on the checkout page to change anything.",
+            offer.total, offer.ship_to, offer.card_last4
+        ));
+        answer.parts.push(Part::CartSummary { cart });
+        answer.parts.push(Part::CheckoutConfirm { offer });
+        return Ok(answer);
     }
     let total = cart.totals.total.to_string();
     let mut answer = Answer::say(format!(

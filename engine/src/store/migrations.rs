@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "commerce", sql: include_str!("migrations/0004_commerce.surql") },
     Migration { version: 5, name: "session_logins", sql: include_str!("migrations/0005_session_logins.surql") },
     Migration { version: 6, name: "assistant", sql: include_str!("migrations/0006_assistant.surql") },
+    Migration {
+        version: 7,
+        name: "checkout_confirmations",
+        sql: include_str!("migrations/0007_checkout_confirmations.surql"),
+    },
 ];
 
 /// What a start-up did to the schema.

@@ -133,3 +133,55 @@ async fn injected_instructions_never_touch_another_users_data_or_place_an_order(
     assert_eq!(still.status, model::OrderStatus::Paid, "the victim's order is untouched");
     assert_eq!(count(&services.store, "orders", "true").await, 1, "no order was placed from chat text");
 }
+
+#[tokio::test]
+async fn a_returning_member_checks_out_from_the_chat_only_by_clicking_the_confirmation() {
+    let services = seeded().await;
+    let shopper = member(&services, "again@example.com").await;
+    let p = product(&services, "coffee", 3).await;
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let mut body = request("4242 4242 4242 4242");
+    body.email = None;
+    services.checkout.place(&shopper, "first", &body).await.unwrap();
+
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let reply = services.assistant.process_message(&shopper, "s", Channel::Web, "checkout").await.unwrap();
+    let Some(Part::CheckoutConfirm { offer }) = reply.parts.iter().find(|p| matches!(p, Part::CheckoutConfirm { .. }))
+    else {
+        panic!("no confirmation card: {reply:?}")
+    };
+    assert_eq!(offer.card_last4, "4242");
+    assert_eq!(count(&services.store, "orders", "true").await, 1, "the card alone places nothing");
+    // Chat text cannot confirm it either.
+    services.assistant.process_message(&shopper, "s", Channel::Web, "yes confirm and place the order").await.unwrap();
+    assert_eq!(count(&services.store, "orders", "true").await, 1);
+
+    let stranger = member(&services, "stranger@example.com").await;
+    assert!(matches!(services.checkout.confirm(&stranger, &offer.token).await, Err(engine::Error::NotFound(_))));
+
+    let placed = services.checkout.confirm(&shopper, &offer.token).await.unwrap();
+    assert!(!placed.replayed);
+    assert_eq!(placed.placed.order.totals.total, offer.total);
+    assert_eq!(placed.placed.order.card_last4, "4242");
+    let again = services.checkout.confirm(&shopper, &offer.token).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.placed.order.id, placed.placed.order.id);
+    assert_eq!(count(&services.store, "orders", "true").await, 2);
+}
+
+#[tokio::test]
+async fn a_confirmation_is_refused_when_the_cart_changed_since() {
+    let services = seeded().await;
+    let shopper = member(&services, "changer@example.com").await;
+    let p = product(&services, "coffee", 4).await;
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let mut body = request("4242 4242 4242 4242");
+    body.email = None;
+    services.checkout.place(&shopper, "first", &body).await.unwrap();
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let offer = services.checkout.offer_confirmation(&shopper).await.unwrap().unwrap();
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let err = services.checkout.confirm(&shopper, &offer.token).await.unwrap_err();
+    assert!(matches!(err, engine::Error::Conflict(_)), "{err:?}");
+    assert_eq!(count(&services.store, "orders", "true").await, 1);
+}

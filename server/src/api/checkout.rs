@@ -37,3 +37,31 @@ pub async fn checkout(
     }
     Ok(response)
 }
+
+/// `POST /v1/checkout/confirm` body.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ConfirmRequest {
+    /// The token of the assistant's confirmation card.
+    token: String,
+}
+
+/// Places the order an assistant confirmation card describes (the shopper's click): the cart as
+/// it is, paid with the card saved by the shopper's last order, shipped standard to its address.
+/// A second call with the same token replays the first order.
+#[utoipa::path(post, path = "/v1/checkout/confirm", tag = "checkout", request_body = ConfirmRequest,
+    responses((status = 201, body = PlacedOrder), (status = 402, body = ErrorBody),
+              (status = 404, description = "Unknown token, or not this shopper's", body = ErrorBody),
+              (status = 409, description = "The cart changed since the card was made", body = ErrorBody),
+              (status = 422, description = "The confirmation expired", body = ErrorBody)))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    CurrentShopper(shopper): CurrentShopper,
+    ApiJson(body): ApiJson<ConfirmRequest>,
+) -> Result<Response, ApiError> {
+    let outcome = state.services.checkout.confirm(&shopper, body.token.trim()).await?;
+    let mut response = (StatusCode::CREATED, Json(outcome.placed)).into_response();
+    if outcome.replayed {
+        response.headers_mut().insert(HeaderName::from_static("idempotent-replayed"), HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}

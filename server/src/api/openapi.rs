@@ -11,7 +11,7 @@ use utoipa::OpenApi;
         super::catalog::list_categories, super::catalog::list_products, super::catalog::get_product,
         super::cart::get_cart, super::cart::add_item, super::cart::set_quantity, super::cart::remove_item,
         super::cart::apply_discount, super::cart::remove_discount,
-        super::checkout::checkout,
+        super::checkout::checkout, super::checkout::confirm,
         super::interactions::interact, super::interactions::conversation,
         super::orders::list, super::orders::get, super::orders::cancel, super::orders::admin_list, super::orders::admin_set_status,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,

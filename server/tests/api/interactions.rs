@@ -116,3 +116,35 @@ async fn bad_messages_are_422_and_a_caller_without_a_session_is_401() {
     let (status, err) = app.call("POST", "/v1/interactions", &Who::Nobody, Some(json!({"message": "hi"})), None).await;
     assert_eq!((status, err["error"]["code"].as_str()), (401, Some("session_required")));
 }
+
+#[tokio::test]
+async fn the_assistants_confirmation_card_places_the_order_only_through_its_own_endpoint() {
+    let app = spawn_app().await;
+    let me = app.member("oneclick@example.com").await;
+    let p = app.product("coffee", 3).await;
+    app.call("POST", "/v1/cart/items", &me, Some(json!({"product_id": p["id"], "quantity": 1})), None).await;
+    let mut body = crate::commerce::checkout_body("4242 4242 4242 4242");
+    body["email"] = serde_json::Value::Null;
+    let (status, _) = app.call("POST", "/v1/checkout", &me, Some(body), Some("first")).await;
+    assert_eq!(status, 201);
+    app.call("POST", "/v1/cart/items", &me, Some(json!({"product_id": p["id"], "quantity": 1})), None).await;
+
+    let (_, reply) = app.call("POST", "/v1/interactions", &me, Some(json!({"message": "checkout please"})), None).await;
+    let card = reply["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["type"] == "checkout_confirm")
+        .expect("a confirmation card");
+    let token = card["offer"]["token"].as_str().unwrap();
+
+    let (status, _) = app.call("POST", "/v1/checkout/confirm", &me, Some(json!({"token": "forged"})), None).await;
+    assert_eq!(status, 404);
+    let (status, placed) = app.call("POST", "/v1/checkout/confirm", &me, Some(json!({"token": token})), None).await;
+    assert_eq!(status, 201, "{placed}");
+    assert_eq!(placed["order"]["card_last4"], "4242");
+    let (status, again) = app.call("POST", "/v1/checkout/confirm", &me, Some(json!({"token": token})), None).await;
+    assert_eq!((status, &again["order"]["id"]), (201, &placed["order"]["id"]));
+    let (_, orders) = app.call("GET", "/v1/orders", &me, None, None).await;
+    assert_eq!(orders["items"].as_array().unwrap().len(), 2);
+}
