@@ -52,16 +52,18 @@ pub fn require_claims() -> Result<engine::identity::AccessClaims, AppError> {
     current_claims()?.ok_or_else(|| AppError::Unauthorized("Sign in to see this.".into()))
 }
 
+/// Who is shopping here (see `engine::sessions::Sessions::shopper`).
+async fn shopper_lookup() -> Result<engine::sessions::ShopperLookup, AppError> {
+    let user = current_claims()?.map(|c| c.sub);
+    let token = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE).map(secrecy::SecretString::from);
+    Ok(services()?.sessions.shopper(user.as_deref(), token.as_ref()).await?)
+}
+
 /// Who is shopping: the signed-in user, else this browser's guest session; `None` when the
 /// browser has no live session (or its account session has no valid sign-in).
 pub async fn current_shopper() -> Result<Option<engine::shopper::Shopper>, AppError> {
-    use engine::shopper::Shopper;
-    if let Some(claims) = current_claims()? {
-        return Ok(Some(Shopper::Member { user_id: claims.sub }));
-    }
-    let Some(token) = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE) else { return Ok(None) };
-    Ok(match services()?.sessions.resolve(&token.into()).await? {
-        Some(session) if session.user_id.is_none() => Some(Shopper::Guest { session_id: session.info.id }),
+    Ok(match shopper_lookup().await? {
+        engine::sessions::ShopperLookup::Found(shopper) => Some(shopper),
         _ => None,
     })
 }
@@ -70,25 +72,18 @@ pub async fn current_shopper() -> Result<Option<engine::shopper::Shopper>, AppEr
 /// a new guest session (and its cookie) instead of an error. An account session whose sign-in
 /// expired is asked to sign in again rather than silently getting a separate guest cart.
 pub async fn shopper_for_change() -> Result<engine::shopper::Shopper, AppError> {
-    if let Some(shopper) = current_shopper().await? {
-        return Ok(shopper);
-    }
-    let headers = request_headers();
-    if let Some(token) = cookies::cookie(&headers, cookies::SESSION_COOKIE) {
-        if services()?.sessions.resolve(&token.into()).await?.is_some() {
-            return Err(AppError::Unauthorized("Your sign-in has expired; sign in again.".into()));
+    use engine::sessions::ShopperLookup;
+    match shopper_lookup().await? {
+        ShopperLookup::Found(shopper) => Ok(shopper),
+        ShopperLookup::SignInExpired => Err(AppError::Unauthorized("Your sign-in has expired; sign in again.".into())),
+        ShopperLookup::NoSession => {
+            let headers = request_headers();
+            let device = cookies::device(&headers);
+            let (session, token) = services()?.sessions.start(model::Channel::Web, &device, None).await?;
+            set_cookie(&cookies::session_cookie(&token, cookies::is_https(&headers)));
+            Ok(engine::shopper::Shopper::Guest { session_id: session.info.id })
         }
     }
-    let device = cookies::device(&headers);
-    let (session, token) = services()?.sessions.start(model::Channel::Web, &device, None).await?;
-    set_cookie(&cookies::session_cookie(&token, cookies::is_https(&headers)));
-    Ok(engine::shopper::Shopper::Guest { session_id: session.info.id })
-}
-
-/// This browser's live session id, if it has one.
-pub async fn browser_session_id() -> Result<Option<String>, AppError> {
-    let Some(token) = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE) else { return Ok(None) };
-    Ok(services()?.sessions.resolve(&token.into()).await?.map(|s| s.info.id))
 }
 
 /// A requested quantity, or 422 naming `quantity`.

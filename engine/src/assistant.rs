@@ -24,6 +24,18 @@ pub const CLARIFY_BELOW: f64 = 0.35;
 /// Longest message accepted, in characters.
 pub const MAX_MESSAGE: usize = 1_000;
 
+/// A message as the assistant accepts it: trimmed, 1 to [`MAX_MESSAGE`] characters.
+pub fn parse_message(text: &str) -> Result<&str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::invalid("message", "is empty"));
+    }
+    if text.chars().count() > MAX_MESSAGE {
+        return Err(Error::invalid("message", format!("must be at most {MAX_MESSAGE} characters")));
+    }
+    Ok(text)
+}
+
 /// The assistant service.
 #[derive(Clone)]
 pub struct Assistant {
@@ -101,13 +113,7 @@ impl Assistant {
         channel: Channel,
         text: &str,
     ) -> Result<Reply> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(Error::invalid("message", "is empty"));
-        }
-        if text.chars().count() > MAX_MESSAGE {
-            return Err(Error::invalid("message", format!("must be at most {MAX_MESSAGE} characters")));
-        }
+        let text = parse_message(text)?;
         let shown = conversation::last_shown(&self.store, shopper).await?;
         conversation::store(
             &self.store,
@@ -192,11 +198,11 @@ impl Assistant {
             Intent::Faq | Intent::ReturnOrRefund => agents::support(t, intent, text).await,
             Intent::HumanHandoff => agents::handoff(t, text).await,
             // The memory service arrives with its own issue; until then, say so plainly.
-            Intent::RememberPreference | Intent::ForgetMe => Ok(plain(
+            Intent::RememberPreference | Intent::ForgetMe => Ok(Answer::say(
                 "I can't remember preferences yet; that is coming soon. Nothing about you was stored.",
             )),
-            Intent::Greeting => Ok(plain("Hi! I can find products, manage your cart, track orders and answer questions about shipping and returns.")),
-            Intent::OutOfScope => Ok(plain("I can only help with shopping here: products, your cart, orders, shipping and returns.")),
+            Intent::Greeting => Ok(Answer::say("Hi! I can find products, manage your cart, track orders and answer questions about shipping and returns.")),
+            Intent::OutOfScope => Ok(Answer::say("I can only help with shopping here: products, your cart, orders, shipping and returns.")),
         }
     }
 
@@ -204,8 +210,4 @@ impl Assistant {
     pub async fn conversation(&self, shopper: &Shopper, limit: u32) -> Result<Vec<Turn>> {
         conversation::recent(&self.store, shopper, limit).await
     }
-}
-
-fn plain(text: &str) -> Answer {
-    Answer::say(text)
 }

@@ -10,7 +10,6 @@ use crate::cart::{Carts, PricedCart};
 use crate::catalog::index::ListingIndex;
 use crate::clock::Clock;
 use crate::identity::opaque::new_token;
-use crate::orders::{OrderViewer, Orders};
 use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -31,7 +30,6 @@ const MAX_ATTEMPTS: u32 = 8;
 pub struct Checkout {
     store: Store,
     carts: Carts,
-    orders: Orders,
     payments: Arc<dyn PaymentProvider>,
     clock: Arc<dyn Clock>,
     listing: ListingIndex,
@@ -96,16 +94,15 @@ enum TxFailure {
 }
 
 impl Checkout {
-    /// Checkout over the store, carts and orders, charging through `payments`.
+    /// Checkout over the store and carts, charging through `payments`.
     pub fn new(
         store: Store,
         carts: Carts,
-        orders: Orders,
         payments: Arc<dyn PaymentProvider>,
         clock: Arc<dyn Clock>,
         listing: ListingIndex,
     ) -> Self {
-        Self { store, carts, orders, payments, clock, listing }
+        Self { store, carts, payments, clock, listing }
     }
 
     /// Places an order from the shopper's cart. `key` is the client's Idempotency-Key.
@@ -172,25 +169,15 @@ impl Checkout {
 
         // Guests reach their order with a token; members through their account.
         let guest_token = shopper.user_id().is_none().then(new_token);
+        let placed = self.draft(&order_id, email, delivery, pay, &cart, &totals, guest_token.as_ref().map(|t| &t.0));
+        let order_json = order_content(shopper, &placed.order, &charge, guest_token.as_ref().map(|t| t.1.clone()));
         let mut attempt = 0;
         let outcome = loop {
             attempt += 1;
-            let placed =
-                self.draft(&order_id, email, delivery, pay, &cart, &totals, guest_token.as_ref().map(|t| &t.0))?;
-            let order_json = self.order_content(
-                shopper,
-                email,
-                delivery,
-                pay,
-                &cart,
-                &totals,
-                &charge,
-                guest_token.as_ref().map(|t| t.1.clone()),
-            );
-            match self.commit(shopper, scope, key, &order_id, &cart, email, order_json, &placed).await {
+            match self.commit(shopper, scope, key, &order_id, &cart, email, order_json.clone(), &placed).await {
                 Ok(()) => {
                     self.listing.mark_stale();
-                    break Ok(placed);
+                    break Ok(placed.clone());
                 }
                 Err(TxFailure::Conflict) if attempt < MAX_ATTEMPTS => {
                     // Another checkout touched the same stock: back off a little and retry.
@@ -235,7 +222,7 @@ impl Checkout {
         cart: &PricedCart,
         totals: &model::Totals,
         guest_token: Option<&secrecy::SecretString>,
-    ) -> Result<PlacedOrder> {
+    ) -> PlacedOrder {
         let now = crate::clock::rfc3339(self.clock.now_unix());
         let lines = cart
             .cart
@@ -250,7 +237,7 @@ impl Checkout {
                 line_total: l.line_total,
             })
             .collect();
-        Ok(PlacedOrder {
+        PlacedOrder {
             order: model::Order {
                 id: order_id.to_string(),
                 status: model::OrderStatus::Paid,
@@ -269,49 +256,7 @@ impl Checkout {
                 can_cancel: true,
             },
             access_token: guest_token.map(|t| t.expose_secret().to_string()),
-        })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn order_content(
-        &self,
-        shopper: &Shopper,
-        email: &str,
-        delivery: &Delivery<'_>,
-        pay: Pay<'_>,
-        cart: &PricedCart,
-        totals: &model::Totals,
-        charge: &payment::Charge,
-        access_hash: Option<String>,
-    ) -> serde_json::Value {
-        let now = crate::clock::rfc3339(self.clock.now_unix());
-        let a = delivery.address;
-        json!({
-            "user_id": shopper.user_id(),
-            "email": email,
-            "status": "paid",
-            "lines": cart.cart.lines.iter().map(|l| json!({
-                "product_id": l.product_id.0, "slug": l.slug, "name": l.name,
-                "quantity": l.quantity, "unit_price": l.unit_price.amount,
-            })).collect::<Vec<_>>(),
-            "currency": totals.total.currency.code(),
-            "subtotal": totals.subtotal.amount,
-            "discount": totals.discount.amount,
-            "shipping": totals.shipping.amount,
-            "tax": totals.tax.amount,
-            "total": totals.total.amount,
-            "discount_code": cart.effect.as_ref().and(cart.cart.discount_code.clone()),
-            "address": {
-                "name": a.name, "line1": a.line1, "line2": a.line2, "city": a.city,
-                "region": a.region, "postal_code": a.postal_code, "country": a.country,
-            },
-            "shipping_method": delivery.method.as_str(),
-            "card_last4": pay.last4(),
-            "payment_ref": charge.id,
-            "payment_method": charge.method,
-            "access_hash": access_hash,
-            "events": [{ "status": "placed", "at": now }, { "status": "paid", "at": now }],
-        })
+        }
     }
 
     /// The order transaction. Every statement's outcome is checked by the database itself
@@ -523,19 +468,44 @@ impl Checkout {
             },
         }))
     }
+}
 
-    /// The orders service (for reading the placed order back).
-    pub fn orders(&self) -> &Orders {
-        &self.orders
-    }
-
-    /// Reads a just-placed order as its shopper sees it.
-    pub async fn read_back(&self, shopper: &Shopper, order_id: &str) -> Result<model::Order> {
-        match shopper {
-            Shopper::Member { user_id } => self.orders.get(&OrderViewer::Member(user_id.clone()), order_id).await,
-            Shopper::Guest { .. } => self.orders.get(&OrderViewer::Admin, order_id).await,
-        }
-    }
+/// The order's row: the order as the shopper sees it, plus who owns it and the payment
+/// references that stay server-side.
+fn order_content(
+    shopper: &Shopper,
+    order: &model::Order,
+    charge: &payment::Charge,
+    access_hash: Option<String>,
+) -> serde_json::Value {
+    let a = &order.shipping_address;
+    let totals = &order.totals;
+    json!({
+        "user_id": shopper.user_id(),
+        "email": order.email,
+        "status": order.status.as_str(),
+        "lines": order.lines.iter().map(|l| json!({
+            "product_id": l.product_id.0, "slug": l.slug, "name": l.name,
+            "quantity": l.quantity, "unit_price": l.unit_price.amount,
+        })).collect::<Vec<_>>(),
+        "currency": totals.total.currency.code(),
+        "subtotal": totals.subtotal.amount,
+        "discount": totals.discount.amount,
+        "shipping": totals.shipping.amount,
+        "tax": totals.tax.amount,
+        "total": totals.total.amount,
+        "discount_code": order.discount_code,
+        "address": {
+            "name": a.name, "line1": a.line1, "line2": a.line2, "city": a.city,
+            "region": a.region, "postal_code": a.postal_code, "country": a.country,
+        },
+        "shipping_method": order.shipping_method.as_str(),
+        "card_last4": order.card_last4,
+        "payment_ref": charge.id,
+        "payment_method": charge.method,
+        "access_hash": access_hash,
+        "events": order.events.iter().map(|e| json!({ "status": e.status.as_str(), "at": e.at })).collect::<Vec<_>>(),
+    })
 }
 
 /// True for the errors a transaction reports for statements skipped after the real failure.
@@ -565,7 +535,7 @@ fn classify(message: &str) -> Option<TxFailure> {
     if message.contains("discount_redemption_once") {
         return Some(TxFailure::DiscountAlreadyUsed);
     }
-    if message.contains("can be retried") || message.contains("conflict") {
+    if crate::store::is_retryable_message(message) {
         return Some(TxFailure::Conflict);
     }
     None

@@ -99,7 +99,6 @@ impl Services {
         let checkout = checkout::Checkout::new(
             store.clone(),
             carts.clone(),
-            orders.clone(),
             commerce.payments,
             commerce.clock,
             catalog.index().clone(),

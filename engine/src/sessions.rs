@@ -3,6 +3,7 @@
 //! account; a signed-in user can list, restore and end their sessions from any device.
 
 use crate::identity::opaque::{hash_of, new_token};
+use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
 use model::{Channel, SessionInfo};
@@ -28,6 +29,17 @@ pub struct ResolvedSession {
     pub info: SessionInfo,
     /// The account, once signed in or promoted.
     pub user_id: Option<String>,
+}
+
+/// The outcome of [`Sessions::shopper`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShopperLookup {
+    /// The principal to act for.
+    Found(Shopper),
+    /// An account's session without a valid sign-in: sign in again.
+    SignInExpired,
+    /// No live session (none presented, unknown or ended).
+    NoSession,
 }
 
 /// What promoting a guest session did.
@@ -147,6 +159,23 @@ impl Sessions {
             }
         }
         row.into_resolved().map(Some)
+    }
+
+    /// Who a request shops as: the signed-in user (`user_id`, from a verified token) or the
+    /// guest session of `token`. A session that belongs to an account but comes without its
+    /// sign-in never acts for the account: it is [`ShopperLookup::SignInExpired`].
+    pub async fn shopper(&self, user_id: Option<&str>, token: Option<&SecretString>) -> Result<ShopperLookup> {
+        if let Some(user_id) = user_id {
+            return Ok(ShopperLookup::Found(Shopper::Member { user_id: user_id.to_string() }));
+        }
+        let Some(token) = token else { return Ok(ShopperLookup::NoSession) };
+        Ok(match self.resolve(token).await? {
+            Some(session) if session.user_id.is_none() => {
+                ShopperLookup::Found(Shopper::Guest { session_id: session.info.id })
+            }
+            Some(_) => ShopperLookup::SignInExpired,
+            None => ShopperLookup::NoSession,
+        })
     }
 
     /// Moves the guest session of `token` into `user_id`'s account, with everything it owns,

@@ -73,9 +73,14 @@ fn with_durable_sync(url: &str) -> String {
     format!("{url}{sep}sync=every")
 }
 
+/// True when a database error message says the transaction conflicted and can be retried.
+pub fn is_retryable_message(message: &str) -> bool {
+    message.contains("can be retried")
+}
+
 /// True when `err` is a transaction conflict the database says can be retried.
 pub fn is_retryable(err: &crate::Error) -> bool {
-    matches!(err, crate::Error::Database(e) if e.to_string().contains("can be retried"))
+    matches!(err, crate::Error::Database(e) if is_retryable_message(&e.to_string()))
 }
 
 /// Runs `op` again (up to 5 times, with a short growing pause) while it fails with a retryable

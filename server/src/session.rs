@@ -87,16 +87,13 @@ impl FromRequestParts<AppState> for CurrentShopper {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        use engine::shopper::Shopper;
-        if let crate::auth::MaybeUser(Some(user)) = crate::auth::MaybeUser::from_request_parts(parts, state).await? {
-            return Ok(CurrentShopper(Shopper::Member { user_id: user.claims.sub }));
-        }
-        match CurrentSession::from_request_parts(parts, state).await?.0 {
-            Some(session) if session.user_id.is_none() => {
-                Ok(CurrentShopper(Shopper::Guest { session_id: session.info.id }))
-            }
-            Some(_) => Err(ApiError::unauthenticated()),
-            None => Err(ApiError::session_required()),
+        use engine::sessions::ShopperLookup;
+        let crate::auth::MaybeUser(user) = crate::auth::MaybeUser::from_request_parts(parts, state).await?;
+        let user = user.map(|u| u.claims.sub);
+        match state.services.sessions.shopper(user.as_deref(), presented(&parts.headers).as_ref()).await? {
+            ShopperLookup::Found(shopper) => Ok(CurrentShopper(shopper)),
+            ShopperLookup::SignInExpired => Err(ApiError::unauthenticated()),
+            ShopperLookup::NoSession => Err(ApiError::session_required()),
         }
     }
 }

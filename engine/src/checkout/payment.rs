@@ -66,14 +66,6 @@ impl TestPaymentProvider {
         tracing::info!(charge = %id, order = reference, amount = amount.amount, "test card charged");
         Ok(Charge { id, method })
     }
-
-    /// Charges made and not refunded, as (id, amount) (for tests and the operator's log).
-    pub fn outstanding(&self) -> Vec<(String, Money)> {
-        self.charges
-            .lock()
-            .map(|c| c.iter().filter(|(_, (_, refunded))| !refunded).map(|(id, (m, _))| (id.clone(), *m)).collect())
-            .unwrap_or_default()
-    }
 }
 
 impl PaymentProvider for TestPaymentProvider {

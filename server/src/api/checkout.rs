@@ -31,11 +31,7 @@ pub async fn checkout(
     };
     let key = key.to_str().map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII"))?;
     let outcome = state.services.checkout.place(&shopper, key, &body).await?;
-    let mut response = (StatusCode::CREATED, Json(outcome.placed)).into_response();
-    if outcome.replayed {
-        response.headers_mut().insert(HeaderName::from_static("idempotent-replayed"), HeaderValue::from_static("true"));
-    }
-    Ok(response)
+    Ok(placed(outcome))
 }
 
 /// `POST /v1/checkout/confirm` body.
@@ -59,9 +55,14 @@ pub async fn confirm(
     ApiJson(body): ApiJson<ConfirmRequest>,
 ) -> Result<Response, ApiError> {
     let outcome = state.services.checkout.confirm(&shopper, body.token.trim()).await?;
+    Ok(placed(outcome))
+}
+
+/// 201 with the order; a replay says so in `Idempotent-Replayed: true`.
+fn placed(outcome: engine::checkout::CheckoutOutcome) -> Response {
     let mut response = (StatusCode::CREATED, Json(outcome.placed)).into_response();
     if outcome.replayed {
         response.headers_mut().insert(HeaderName::from_static("idempotent-replayed"), HeaderValue::from_static("true"));
     }
-    Ok(response)
+    response
 }

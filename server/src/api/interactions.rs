@@ -85,10 +85,7 @@ pub async fn interact(
         return Ok(Json(reply).into_response());
     }
     // Validate before the stream starts, so a bad message is a plain 422.
-    let text = body.message.trim().to_string();
-    if text.is_empty() || text.chars().count() > engine::assistant::MAX_MESSAGE {
-        return Err(ApiError::invalid("message", "must be 1 to 1000 characters"));
-    }
+    let text = engine::assistant::parse_message(&body.message)?.to_string();
     let (mut tx, rx) = mpsc::channel::<Event>(16);
     let assistant = state.services.assistant.clone();
     tokio::spawn(async move {
