@@ -280,8 +280,8 @@ impl Checkout {
                  IF array::len($taken_{i}) = 0 {{ THROW 'checkout:out_of_stock:{i}' }};\n"
             ));
         }
-        let once = cart.effect.is_some() && cart.cart.discount_code.is_some();
-        if once {
+        let redeem = cart.effect.is_some() && cart.cart.discount_code.is_some();
+        if redeem {
             sql.push_str(
                 "LET $redeemed = (UPDATE type::record('discount', $code) SET used_count += 1
                      WHERE usage_limit = NONE OR used_count < usage_limit RETURN once_per_customer);

@@ -80,27 +80,13 @@ pub fn CheckoutPage() -> impl IntoView {
                             })}
                             <fieldset>
                                 <legend>"Shipping address"</legend>
-                                <label for="co-name">"Full name"</label>
-                                <input id="co-name" name="name" autocomplete="name" maxlength="100" required/>
-                                {error_for("shipping_address.name")}
-                                <label for="co-line1">"Address"</label>
-                                <input id="co-line1" name="line1" autocomplete="address-line1" maxlength="200" required/>
-                                {error_for("shipping_address.line1")}
-                                <label for="co-line2">"Apartment, suite (optional)"</label>
-                                <input id="co-line2" name="line2" autocomplete="address-line2" maxlength="200"/>
-                                {error_for("shipping_address.line2")}
-                                <label for="co-city">"City"</label>
-                                <input id="co-city" name="city" autocomplete="address-level2" maxlength="100" required/>
-                                {error_for("shipping_address.city")}
-                                <label for="co-region">"State / region (optional)"</label>
-                                <input id="co-region" name="region" autocomplete="address-level1" maxlength="100"/>
-                                {error_for("shipping_address.region")}
-                                <label for="co-postal">"Postal code"</label>
-                                <input id="co-postal" name="postal_code" autocomplete="postal-code" maxlength="16" required/>
-                                {error_for("shipping_address.postal_code")}
-                                <label for="co-country">"Country code"</label>
-                                <input id="co-country" name="country" autocomplete="country" maxlength="2" placeholder="US" required/>
-                                {error_for("shipping_address.country")}
+                                <Field id="co-name" name="name" label="Full name" autocomplete="name" max=100 required=true error=error_for("shipping_address.name")/>
+                                <Field id="co-line1" name="line1" label="Address" autocomplete="address-line1" max=200 required=true error=error_for("shipping_address.line1")/>
+                                <Field id="co-line2" name="line2" label="Apartment, suite (optional)" autocomplete="address-line2" max=200 required=false error=error_for("shipping_address.line2")/>
+                                <Field id="co-city" name="city" label="City" autocomplete="address-level2" max=100 required=true error=error_for("shipping_address.city")/>
+                                <Field id="co-region" name="region" label="State / region (optional)" autocomplete="address-level1" max=100 required=false error=error_for("shipping_address.region")/>
+                                <Field id="co-postal" name="postal_code" label="Postal code" autocomplete="postal-code" max=16 required=true error=error_for("shipping_address.postal_code")/>
+                                <Field id="co-country" name="country" label="Country code" autocomplete="country" max=2 required=true error=error_for("shipping_address.country")/>
                             </fieldset>
                             <fieldset>
                                 <legend>"Shipping"</legend>
@@ -161,5 +147,23 @@ pub fn CheckoutPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// A labelled text input with the server's message for it underneath.
+#[component]
+fn Field<E: IntoView + 'static>(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    max: u32,
+    required: bool,
+    error: impl Fn() -> Option<E> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input id=id name=name autocomplete=autocomplete maxlength=max.to_string() required=required/>
+        {error}
     }
 }
