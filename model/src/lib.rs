@@ -21,7 +21,7 @@ pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Total
 pub use catalog::{Attribute, Category, CategorySlug, Product, ProductId, ProductPage};
 pub use checkout::{Address, AddressInput, Card, CheckoutDetails, CheckoutRequest, PaymentInput, ShippingMethod};
 pub use identity::{Email, EmailError, Role, User};
-pub use money::{Currency, Money, MoneyError};
+pub use money::{parse_major_units, Currency, Money, MoneyError};
 pub use order::{Order, OrderEvent, OrderLine, OrderStatus, PlacedOrder};
 pub use paging::{PageRequest, PagingError};
 pub use search::{FacetValue, Facets, ProductSearch, SearchParams, Sort};

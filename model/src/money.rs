@@ -127,6 +127,27 @@ impl Money {
     }
 }
 
+/// An amount written in major units of a two-decimal currency (`19.99`, `$20`, `€5`, `-3`) as
+/// minor units; `None` for anything that is not such a number. For what people type, not for
+/// stored prices (those are minor units already).
+pub fn parse_major_units(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let t = t.trim_start_matches(['$', '€', '£']).trim_end_matches('€');
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || frac.len() > 2 || !digits(whole) || !digits(frac) {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    let amount = whole.checked_mul(100)?.checked_add(frac)?;
+    Some(if negative { -amount } else { amount })
+}
+
 /// Human form for pages and messages: `$1,299.99`, `-€5.00`, `¥1,200`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -187,6 +208,18 @@ mod tests {
     fn currency_parse_is_case_insensitive_and_rejects_unknown_codes() {
         assert_eq!(Currency::parse(" usd "), Ok(Currency::USD));
         assert!(matches!(Currency::parse("XYZ"), Err(MoneyError::UnknownCurrency(c)) if c == "XYZ"));
+    }
+
+    #[test]
+    fn typed_amounts_become_minor_units_exactly() {
+        assert_eq!(parse_major_units("20"), Some(2000));
+        assert_eq!(parse_major_units("$19.9"), Some(1990));
+        assert_eq!(parse_major_units("0.05"), Some(5));
+        assert_eq!(parse_major_units("-3.50"), Some(-350));
+        assert_eq!(parse_major_units("€5"), Some(500));
+        for bad in ["ten", "1.999", "", "$", "1.x", "1e3"] {
+            assert_eq!(parse_major_units(bad), None, "{bad}");
+        }
     }
 
     #[test]

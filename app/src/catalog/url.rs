@@ -69,17 +69,7 @@ impl ListingUrl {
 
 /// `"20"` or `"19.99"` dollars as cents; `None` for anything else.
 pub fn dollars_to_cents(text: &str) -> Option<String> {
-    let text = text.trim().trim_start_matches('$');
-    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() && frac.is_empty() || frac.len() > 2 {
-        return None;
-    }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
-    if whole < 0 {
-        return Some((whole * 100).to_string());
-    }
-    Some(whole.checked_mul(100)?.checked_add(frac)?.to_string())
+    model::parse_major_units(text).map(|cents| cents.to_string())
 }
 
 /// Percent-encodes a query value.

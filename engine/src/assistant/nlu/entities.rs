@@ -111,14 +111,7 @@ fn ordinal_word(w: &str) -> Option<i32> {
 
 /// `$80`, `80`, `80.50`, `€20` as cents.
 fn money(word: &str) -> Option<i64> {
-    let bare = word.trim_start_matches(['$', '€']).trim_end_matches('€');
-    let (whole, frac) = bare.split_once('.').unwrap_or((bare, ""));
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
-    whole.checked_mul(100)?.checked_add(frac)
+    model::parse_major_units(word).filter(|cents| *cents >= 0)
 }
 
 fn letter_size(w: &str) -> Option<&'static str> {
