@@ -5,7 +5,9 @@
 //! typed actions ([`conversation`]). Below a confidence threshold it asks instead of guessing.
 
 pub mod agents;
+pub mod brain;
 pub mod conversation;
+pub mod llm;
 pub mod nlu;
 
 use crate::cart::Carts;
@@ -15,12 +17,13 @@ use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
 use agents::{Answer, Tools};
+use brain::Brain;
 use model::{Channel, Reply, Turn};
-use nlu::{Classifier, Intent, Vocabulary};
+use nlu::{Classifier, Vocabulary};
 use std::sync::Arc;
 
-/// Below this confidence the assistant asks which of the two likeliest intents was meant.
-pub const CLARIFY_BELOW: f64 = 0.35;
+pub use brain::{Progress, Sink, CLARIFY_BELOW};
+
 /// Longest message accepted, in characters.
 pub const MAX_MESSAGE: usize = 1_000;
 
@@ -46,45 +49,14 @@ pub struct Assistant {
     checkout: crate::checkout::Checkout,
     /// Trained once at start from the shipped file (a unit test proves it trains).
     classifier: Arc<std::result::Result<Classifier, nlu::classifier::TrainingError>>,
+    /// Who answers: the built-in brain, or a language model falling back to it.
+    brain: Arc<dyn Brain>,
 }
 
 impl std::fmt::Debug for Assistant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Assistant").finish_non_exhaustive()
     }
-}
-
-fn ask_between(a: Intent, b: Intent) -> Answer {
-    let phrase = |i: Intent| match i {
-        Intent::ProductSearch => "find products",
-        Intent::ProductDetails => "hear more about a product",
-        Intent::Recommendation => "get a recommendation",
-        Intent::CompareProducts => "compare products",
-        Intent::AddToCart => "add something to your cart",
-        Intent::UpdateCart => "change a quantity",
-        Intent::RemoveFromCart => "remove something from your cart",
-        Intent::ViewCart => "see your cart",
-        Intent::ApplyDiscount => "use a discount code",
-        Intent::Checkout => "check out",
-        Intent::OrderStatus => "track an order",
-        Intent::OrderHistory => "see your orders",
-        Intent::CancelOrder => "cancel an order",
-        Intent::ReturnOrRefund => "return something",
-        Intent::Faq => "ask about shipping, returns, payment or warranty",
-        Intent::RememberPreference => "tell me a preference",
-        Intent::ForgetMe => "have me forget something",
-        Intent::Greeting => "say hello",
-        Intent::HumanHandoff => "talk to a person",
-        Intent::OutOfScope => "ask something else",
-    };
-    let mut answer = Answer::say(format!("Sorry, I'm not sure: do you want to {} or to {}?", phrase(a), phrase(b)));
-    answer.parts.push(model::Part::QuickReplies { options: vec![capitalize(phrase(a)), capitalize(phrase(b))] });
-    answer
-}
-
-fn capitalize(text: &str) -> String {
-    let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 impl Assistant {
@@ -96,7 +68,21 @@ impl Assistant {
         orders: Orders,
         checkout: crate::checkout::Checkout,
     ) -> Self {
-        Self { store, catalog, carts, orders, checkout, classifier: Arc::new(Classifier::builtin()) }
+        Self {
+            store,
+            catalog,
+            carts,
+            orders,
+            checkout,
+            classifier: Arc::new(Classifier::builtin()),
+            brain: Arc::new(brain::Builtin),
+        }
+    }
+
+    /// The same assistant answering through a language model (falling back to the built-in brain).
+    pub fn with_llm(mut self, settings: llm::LlmSettings) -> Self {
+        self.brain = Arc::new(llm::Llm::new(settings, self.store.clone()));
+        self
     }
 
     /// The shop's words: brands from the catalog, categories and colors built in.
@@ -105,13 +91,26 @@ impl Assistant {
         Ok(Vocabulary::with_brands(listing.brands.clone()))
     }
 
-    /// Answers one message from `shopper` on `session_id`.
+    /// Answers one message from `shopper` on `session_id`, as one reply.
     pub async fn process_message(
         &self,
         shopper: &Shopper,
         session_id: &str,
         channel: Channel,
         text: &str,
+    ) -> Result<Reply> {
+        self.stream_message(shopper, session_id, channel, text, &Sink::none()).await
+    }
+
+    /// Answers one message, streaming tokens, parts and actions into `sink` as they come; the
+    /// whole reply is stored and returned at the end.
+    pub async fn stream_message(
+        &self,
+        shopper: &Shopper,
+        session_id: &str,
+        channel: Channel,
+        text: &str,
+        sink: &Sink,
     ) -> Result<Reply> {
         let text = parse_message(text)?;
         let shown = conversation::last_shown(&self.store, shopper).await?;
@@ -128,6 +127,8 @@ impl Assistant {
                 parts: &[],
                 actions: &[],
                 shown: Vec::new(),
+                brain: None,
+                tokens: None,
             },
         )
         .await?;
@@ -145,16 +146,18 @@ impl Assistant {
             session_id,
             shown: &shown,
         };
-        let answer = if prediction.confidence < CLARIFY_BELOW {
-            Ok(ask_between(prediction.intent, prediction.runner_up))
-        } else {
-            self.route(&tools, prediction.intent, &entities, text).await
-        };
-        // An agent that fails answers helpfully; the cause is logged, never shown.
-        let answer = answer.unwrap_or_else(|e| {
+        let question = brain::Question { tools, text, prediction: prediction.clone(), entities: &entities, sink };
+        // A brain that fails answers helpfully; the cause is logged, never shown.
+        let answered = self.brain.answer(&question).await.unwrap_or_else(|e| {
             tracing::error!(error = %crate::error::error_chain(&e), intent = prediction.intent.as_str(), "assistant agent failed");
-            Answer::say("Something went wrong on my side. You can still shop with the search and the cart; try me again in a moment.")
+            brain::Answered {
+                answer: Answer::say("Something went wrong on my side. You can still shop with the search and the cart; try me again in a moment."),
+                brain: "builtin",
+                tokens: None,
+            }
         });
+        let answer = answered.answer;
+        sink.finish(&answer).await;
         let message_id = conversation::store(
             &self.store,
             shopper,
@@ -168,6 +171,8 @@ impl Assistant {
                 parts: &answer.parts,
                 actions: &answer.actions,
                 shown: answer.shown.clone(),
+                brain: Some(answered.brain),
+                tokens: answered.tokens,
             },
         )
         .await?;
@@ -181,29 +186,6 @@ impl Assistant {
             parts: answer.parts,
             actions: answer.actions,
         })
-    }
-
-    async fn route(&self, t: &Tools<'_>, intent: Intent, e: &nlu::Entities, text: &str) -> Result<Answer> {
-        match intent {
-            Intent::ProductSearch | Intent::Recommendation => agents::find_products(t, intent, e).await,
-            Intent::ProductDetails => agents::describe(t, e).await,
-            Intent::CompareProducts => agents::compare(t, e).await,
-            Intent::AddToCart => agents::add(t, e).await,
-            Intent::UpdateCart => agents::update(t, e).await,
-            Intent::RemoveFromCart => agents::remove(t, e).await,
-            Intent::ViewCart => agents::show_cart(t).await,
-            Intent::ApplyDiscount => agents::apply_code(t, e).await,
-            Intent::Checkout => agents::prepare_checkout(t).await,
-            Intent::OrderStatus | Intent::OrderHistory | Intent::CancelOrder => agents::orders(t, intent, e).await,
-            Intent::Faq | Intent::ReturnOrRefund => agents::support(t, intent, text).await,
-            Intent::HumanHandoff => agents::handoff(t, text).await,
-            // The memory service arrives with its own issue; until then, say so plainly.
-            Intent::RememberPreference | Intent::ForgetMe => Ok(Answer::say(
-                "I can't remember preferences yet; that is coming soon. Nothing about you was stored.",
-            )),
-            Intent::Greeting => Ok(Answer::say("Hi! I can find products, manage your cart, track orders and answer questions about shipping and returns.")),
-            Intent::OutOfScope => Ok(Answer::say("I can only help with shopping here: products, your cart, orders, shipping and returns.")),
-        }
     }
 
     /// The shopper's conversation, last `limit` turns, oldest first.

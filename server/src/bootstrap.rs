@@ -56,7 +56,26 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         },
         ..engine::CommerceSettings::default()
     };
-    Ok(Services::with_commerce(store, identity, commerce))
+    let mut services = Services::with_commerce(store, identity, commerce);
+    if let Some(llm) = llm_settings(config) {
+        tracing::info!(model = %llm.model, base_url = ?llm.base_url, "the assistant answers through a language model");
+        services.assistant = services.assistant.with_llm(llm);
+    }
+    Ok(services)
+}
+
+/// The language-model brain's settings, when a key or an OpenAI-compatible server is configured.
+pub fn llm_settings(config: &Config) -> Option<engine::assistant::llm::LlmSettings> {
+    if config.openai_api_key.is_none() && config.openai_base_url.is_none() {
+        return None;
+    }
+    let key = config.openai_api_key.clone().unwrap_or_else(|| secrecy::SecretString::from("none"));
+    let mut settings =
+        engine::assistant::llm::LlmSettings::new(config.openai_base_url.clone(), key, config.openai_model.clone());
+    settings.timeout = std::time::Duration::from_millis(u64::from(config.openai_timeout_ms));
+    settings.max_retries = config.openai_max_retries;
+    settings.session_token_budget = u64::from(config.openai_session_token_budget);
+    Some(settings)
 }
 
 /// Seeds whatever is missing (the `seed` command).

@@ -36,8 +36,17 @@ pub struct Config {
     pub jwt_refresh_expiry_days: u32,
     /// `OPENAI_API_KEY`: enables the LLM assistant brain when set.
     pub openai_api_key: Option<SecretString>,
-    /// `OPENAI_BASE_URL`: an OpenAI-compatible endpoint (llama.cpp, vLLM, Ollama ...).
+    /// `OPENAI_BASE_URL`: an OpenAI-compatible endpoint (llama.cpp, vLLM, Ollama ...); enables
+    /// the LLM brain too (with any key, local servers do not check it).
     pub openai_base_url: Option<String>,
+    /// `OPENAI_MODEL` (default `gpt-4o-mini`).
+    pub openai_model: String,
+    /// `OPENAI_TIMEOUT_MS` (default 20000): longest wait for the model to start or continue a reply.
+    pub openai_timeout_ms: u32,
+    /// `OPENAI_MAX_RETRIES` (default 2): retries of a failed model request before the built-in brain answers.
+    pub openai_max_retries: u32,
+    /// `OPENAI_SESSION_TOKEN_BUDGET` (default 50000): model tokens one session may spend.
+    pub openai_session_token_budget: u32,
     /// `RATE_LIMIT_PER_MINUTE` (default 120, 0 turns it off): requests per client address per minute on `/v1`
     /// (a burst of that many, then one every 60 s / limit).
     pub rate_limit_per_minute: u32,
@@ -151,6 +160,15 @@ impl Config {
             jwt_refresh_expiry_days: number("JWT_REFRESH_EXPIRY_DAYS", 7, 1..=365, "whole days from 1 to 365")?,
             openai_api_key: secret("OPENAI_API_KEY"),
             openai_base_url: var("OPENAI_BASE_URL"),
+            openai_model: string("OPENAI_MODEL", "gpt-4o-mini"),
+            openai_timeout_ms: number("OPENAI_TIMEOUT_MS", 20_000, 100..=600_000, "milliseconds from 100 to 600000")?,
+            openai_max_retries: number("OPENAI_MAX_RETRIES", 2, 0..=10, "a whole number from 0 to 10")?,
+            openai_session_token_budget: number(
+                "OPENAI_SESSION_TOKEN_BUDGET",
+                50_000,
+                0..=100_000_000,
+                "a whole number of tokens",
+            )?,
             rate_limit_per_minute: number(
                 "RATE_LIMIT_PER_MINUTE",
                 120,

@@ -57,6 +57,13 @@ pub struct Tools<'a> {
     pub shown: &'a [String],
 }
 
+impl<'a> Tools<'a> {
+    /// The same services and shopper with another list of shown products.
+    pub fn with_shown<'b>(&'b self, shown: &'b [String]) -> Tools<'b> {
+        Tools { shown, ..*self }
+    }
+}
+
 /// Index into `shown` for an ordinal (1-based, -1 = last).
 fn pick(shown: &[String], ordinal: Option<i32>) -> Option<&String> {
     match ordinal? {

@@ -32,6 +32,10 @@ pub struct NewMessage<'a> {
     pub actions: &'a [Action],
     /// Product ids shown, in order.
     pub shown: Vec<String>,
+    /// `builtin` or `llm` (assistant replies).
+    pub brain: Option<&'static str>,
+    /// Language-model tokens spent on the reply.
+    pub tokens: Option<u64>,
 }
 
 #[derive(SurrealValue)]
@@ -63,18 +67,22 @@ pub async fn store(
         .query(
             "CREATE message SET owner = $owner, session_id = $session_id, channel = $channel, role = $role,
                  text = $text, intent = $intent, confidence = $confidence, parts_json = $parts,
-                 actions_json = $actions, shown = $shown RETURN VALUE record::id(id)",
+                 actions_json = $actions, shown = $shown, brain = $brain, tokens = $tokens
+             RETURN VALUE record::id(id)",
         )
         .bind(("owner", shopper.scope()))
         .bind(("session_id", session_id.to_string()))
         .bind(("channel", channel.to_string()))
         .bind(("role", message.role.to_string()))
-        .bind(("text", message.text.to_string()))
+        // The schema caps a message at 4000 characters; a long model reply is cut, not lost.
+        .bind(("text", message.text.chars().take(4000).collect::<String>()))
         .bind(("intent", message.intent.map(str::to_string)))
         .bind(("confidence", message.confidence))
         .bind(("parts", to_json(message.parts)?))
         .bind(("actions", to_json(message.actions)?))
         .bind(("shown", message.shown))
+        .bind(("brain", message.brain.map(str::to_string)))
+        .bind(("tokens", message.tokens.map(|t| i64::try_from(t).unwrap_or(i64::MAX))))
         .await?
         .check()?;
     let ids: Vec<String> = res.take(0)?;
@@ -106,6 +114,20 @@ pub async fn recent(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<
             at: r.at,
         })
         .collect())
+}
+
+/// Language-model tokens the shopper's replies on `session_id` have spent (the budget's meter).
+pub async fn tokens_spent(store: &Store, shopper: &Shopper, session_id: &str) -> Result<u64> {
+    let mut res = store
+        .db()
+        .query(
+            "RETURN math::sum(SELECT VALUE tokens ?? 0 FROM message WHERE session_id = $session_id AND owner = $owner)",
+        )
+        .bind(("owner", shopper.scope()))
+        .bind(("session_id", session_id.to_string()))
+        .await?;
+    let spent: Option<i64> = res.take(0)?;
+    Ok(spent.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
 }
 
 /// The products the assistant showed most recently, in order ("the second one").

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "checkout_confirmations",
         sql: include_str!("migrations/0007_checkout_confirmations.surql"),
     },
+    Migration { version: 8, name: "assistant_brains", sql: include_str!("migrations/0008_assistant_brains.surql") },
 ];
 
 /// What a start-up did to the schema.

@@ -1,7 +1,7 @@
 //! The assistant's built-in brain in multi-turn journeys, acting through the real services.
 
 use crate::cart::{guest, member, product, qty};
-use crate::checkout::request;
+use crate::checkout::member_order;
 use crate::helpers::{count, seeded};
 use model::{Action, Channel, Part};
 
@@ -45,10 +45,7 @@ async fn where_is_my_order_answers_with_the_timeline_of_the_members_latest_order
     let services = seeded().await;
     let shopper = member(&services, "tracker@example.com").await;
     let p = product(&services, "coffee", 1).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
-    let mut body = request("4242 4242 4242 4242");
-    body.email = None;
-    let order = services.checkout.place(&shopper, "k", &body).await.unwrap().placed.order;
+    let order = member_order(&services, &shopper, &p.id.0, "k").await;
 
     let reply = services.assistant.process_message(&shopper, "s", Channel::Mobile, "where is my order?").await.unwrap();
 
@@ -97,10 +94,7 @@ async fn injected_instructions_never_touch_another_users_data_or_place_an_order(
     let services = seeded().await;
     let victim = member(&services, "victim@example.com").await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&victim, &p.id.0, qty(1)).await.unwrap();
-    let mut body = request("4242 4242 4242 4242");
-    body.email = None;
-    let order = services.checkout.place(&victim, "v", &body).await.unwrap().placed.order;
+    let order = member_order(&services, &victim, &p.id.0, "v").await;
     // A product description planted with instructions is data, not a command.
     services
         .store
@@ -139,10 +133,7 @@ async fn a_returning_member_checks_out_from_the_chat_only_by_clicking_the_confir
     let services = seeded().await;
     let shopper = member(&services, "again@example.com").await;
     let p = product(&services, "coffee", 3).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
-    let mut body = request("4242 4242 4242 4242");
-    body.email = None;
-    services.checkout.place(&shopper, "first", &body).await.unwrap();
+    member_order(&services, &shopper, &p.id.0, "first").await;
 
     services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
     let reply = services.assistant.process_message(&shopper, "s", Channel::Web, "checkout").await.unwrap();
@@ -174,10 +165,7 @@ async fn a_confirmation_is_refused_when_the_cart_changed_since() {
     let services = seeded().await;
     let shopper = member(&services, "changer@example.com").await;
     let p = product(&services, "coffee", 4).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
-    let mut body = request("4242 4242 4242 4242");
-    body.email = None;
-    services.checkout.place(&shopper, "first", &body).await.unwrap();
+    member_order(&services, &shopper, &p.id.0, "first").await;
     services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
     let offer = services.checkout.offer_confirmation(&shopper).await.unwrap().unwrap();
     services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();

@@ -40,6 +40,14 @@ async fn stock_of(services: &Services, id: &str) -> i64 {
     res.take::<Vec<i64>>(0).unwrap()[0]
 }
 
+/// A member's paid order of one unit of `product_id`, placed through checkout with the test card.
+pub async fn member_order(services: &Services, member: &Shopper, product_id: &str, key: &str) -> model::Order {
+    services.carts.add(member, product_id, qty(1)).await.unwrap();
+    let mut body = request("4242 4242 4242 4242");
+    body.email = None;
+    services.checkout.place(member, key, &body).await.unwrap().placed.order
+}
+
 #[tokio::test]
 async fn a_guest_checks_out_and_stock_cart_and_order_agree() {
     let services = seeded().await;

@@ -8,6 +8,7 @@ mod catalog;
 mod checkout;
 mod helpers;
 mod identity;
+mod llm;
 mod nlu;
 mod seed;
 mod sessions;

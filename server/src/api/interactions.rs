@@ -11,8 +11,8 @@ use axum::http::{header, HeaderMap};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futures::channel::mpsc;
-use futures::SinkExt;
+use engine::assistant::{Progress, Sink};
+use futures::StreamExt;
 use model::{Channel, Reply, Turn};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
@@ -86,55 +86,41 @@ pub async fn interact(
     }
     // Validate before the stream starts, so a bad message is a plain 422.
     let text = engine::assistant::parse_message(&body.message)?.to_string();
-    let (mut tx, rx) = mpsc::channel::<Event>(16);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Progress>(64);
     let assistant = state.services.assistant.clone();
-    tokio::spawn(async move {
-        // A send fails once the client is gone: the work stops there.
-        if tx.send(Event::default().event("typing").data("{}")).await.is_err() {
-            return;
-        }
-        let events = match assistant.process_message(&shopper, &session_id, channel, &text).await {
-            Ok(reply) => reply_events(&reply),
-            Err(e) => {
-                let err = ApiError::from(e);
-                vec![Event::default().event("error").data(err.body_json())]
-            }
-        };
-        for event in events {
-            if tx.send(event).await.is_err() {
-                return;
-            }
+    // The reply is worked out in its own task; when the client goes away the channel closes,
+    // the brain sees it and drops its upstream work (a model's stream).
+    let work = tokio::spawn(async move {
+        let sink = Sink::new(tx);
+        assistant.stream_message(&shopper, &session_id, channel, &text, &sink).await
+    });
+    let typing = futures::stream::once(async { Event::default().event("typing").data("{}") });
+    let received = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|p| (p, rx)) });
+    let progress = received.map(|p| match p {
+        Progress::Token(text) => Event::default().event("token").data(serde_json::json!({ "text": text }).to_string()),
+        Progress::Part(part) => Event::default().event("part").data(json(&part)),
+        Progress::Action(action) => Event::default().event("action").data(json(&action)),
+    });
+    let done = futures::stream::once(async move {
+        match work.await {
+            Ok(Ok(reply)) => done_event(&reply),
+            Ok(Err(e)) => Event::default().event("error").data(ApiError::from(e).body_json()),
+            Err(join) => Event::default().event("error").data(ApiError::internal(&join).body_json()),
         }
     });
-    let stream = futures::StreamExt::map(rx, Ok::<_, Infallible>);
+    let stream = typing.chain(progress).chain(done).map(Ok::<_, Infallible>);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }
 
-/// A reply as SSE events: its words as tokens, then parts, actions and `done`.
-fn reply_events(reply: &Reply) -> Vec<Event> {
-    let mut events = Vec::new();
-    let mut rest = reply.text.as_str();
-    while !rest.is_empty() {
-        // One token per word, keeping the space that follows it.
-        let end = rest.find(' ').map_or(rest.len(), |i| i + 1);
-        let (token, tail) = rest.split_at(end);
-        events.push(Event::default().event("token").data(serde_json::json!({ "text": token }).to_string()));
-        rest = tail;
-    }
-    for part in &reply.parts {
-        events.push(Event::default().event("part").data(json(part)));
-    }
-    for action in &reply.actions {
-        events.push(Event::default().event("action").data(json(action)));
-    }
+/// The last event of a reply.
+fn done_event(reply: &Reply) -> Event {
     let done = serde_json::json!({
         "message_id": reply.message_id,
         "intent": reply.intent,
         "confidence": reply.confidence,
         "entities": reply.entities,
     });
-    events.push(Event::default().event("done").data(done.to_string()));
-    events
+    Event::default().event("done").data(done.to_string())
 }
 
 fn json<T: Serialize>(value: &T) -> String {

@@ -148,3 +148,55 @@ async fn the_assistants_confirmation_card_places_the_order_only_through_its_own_
     let (_, orders) = app.call("GET", "/v1/orders", &me, None, None).await;
     assert_eq!(orders["items"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn with_a_language_model_configured_its_tokens_stream_before_the_reply_is_done() {
+    use fake_openai::{FakeOpenAi, Reply};
+    use futures::StreamExt;
+    let said = "Here is what I can tell you about our tents: the first one sleeps two and packs small, \
+                the second one stands up to strong wind, and both come with a two-year warranty.";
+    // The model speaks, then stalls until the server's timeout: `done` can only come after that.
+    let fake =
+        FakeOpenAi::start(vec![Reply::Stall(said.split_inclusive(' ').map(str::to_string).collect())]).await.unwrap();
+    let app = crate::helpers::spawn_app_with(&[
+        ("OPENAI_BASE_URL", fake.base_url.as_str()),
+        ("OPENAI_API_KEY", "sk-test-secret"),
+        ("OPENAI_TIMEOUT_MS", "1500"),
+    ])
+    .await;
+    let Who::Session(token) = app.guest().await else { unreachable!() };
+    let res = app
+        .client
+        .post(format!("{}/v1/interactions", app.address))
+        .header("x-session-token", token.clone())
+        .header("accept", "text/event-stream")
+        .header("accept-encoding", "gzip")
+        .json(&json!({"message": "tell me about tents"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("content-encoding").is_none(), "no compression layer buffers the stream");
+
+    let mut body = String::new();
+    let mut chunks = res.bytes_stream();
+    let mut token_seen_before_done = false;
+    while let Some(chunk) = chunks.next().await {
+        body.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        if body.contains("event: token") && !body.contains("event: done") {
+            token_seen_before_done = true;
+        }
+    }
+    assert!(token_seen_before_done, "tokens arrived while the model was still going: {body}");
+    assert!(body.contains("event: done"));
+    let streamed: String = body
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .collect();
+    assert!(streamed.starts_with("Here is what I can tell you about our tents"), "{streamed}");
+    assert!(!body.contains("sk-test-secret") && !body.contains(&token));
+    let sent = serde_json::to_string(&fake.requests()).unwrap();
+    assert!(!sent.contains("sk-test-secret") && !sent.contains(&token), "no secret in what the model is sent");
+}
