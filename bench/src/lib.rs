@@ -14,8 +14,13 @@ pub struct Shop {
 
 /// Starts the whole application (release build, `mem://`, seeded) on a free port.
 pub async fn start_shop() -> anyhow::Result<Shop> {
+    start_shop_with(&[]).await
+}
+
+/// [`start_shop`] with more settings (`name`, value).
+pub async fn start_shop_with(extra: &[(&str, String)]) -> anyhow::Result<Shop> {
     let keys = std::env::temp_dir().join(format!("waypoint-bench-keys-{}", std::process::id()));
-    let vars = [
+    let mut vars = vec![
         ("SURREAL_URL", "mem://".to_string()),
         ("ADMIN_PASSWORD", "bench-admin-password".to_string()),
         ("DEMO_PASSWORD", "bench-demo-password".to_string()),
@@ -24,7 +29,9 @@ pub async fn start_shop() -> anyhow::Result<Shop> {
         ("JWT_PRIVATE_KEY_PATH", keys.join("private.pem").display().to_string()),
         ("JWT_PUBLIC_KEY_PATH", keys.join("public.pem").display().to_string()),
     ];
-    let config = server::Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))?;
+    vars.extend(extra.iter().cloned());
+    let config =
+        server::Config::from_lookup(|name| vars.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))?;
     let leptos = leptos::prelude::get_configuration(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")))
         .context("reading Leptos.toml")?;
     let mut options = leptos.leptos_options;

@@ -179,19 +179,22 @@ impl Run {
 impl Llm {
     async fn answer_or_fall_back(&self, q: &Question<'_>) -> Result<Answered> {
         let t = &q.tools;
-        let spent = conversation::tokens_spent(t.store, t.shopper, t.session_id).await?;
+        // The meter and the context are independent reads: one wait, not two.
+        let (spent, context) =
+            tokio::join!(conversation::tokens_spent(t.store, t.shopper, t.session_id), self.context(q));
+        let spent = spent?;
         if spent >= self.settings.session_token_budget {
             tracing::info!(spent, "this session's language-model budget is spent; the built-in brain answers");
             return Builtin.answer(q).await;
         }
         let mut run = Run {
-            guard: prompt::LeakGuard::new(prompt::SYSTEM_PROMPT),
+            guard: prompt::LeakGuard::new(),
             answers: Vec::new(),
             shown: t.shown.to_vec(),
             shown_changed: false,
             tokens: 0,
         };
-        match self.converse(q, &mut run).await {
+        match self.converse(q, &context, &mut run).await {
             Ok(()) => {}
             Err(f) if f.cancelled => tracing::info!("the shopper left mid-reply; the model's stream was dropped"),
             Err(f) if !f.received && run.answers.is_empty() => {
@@ -212,10 +215,10 @@ impl Llm {
         Ok(Answered { answer: run.into_answer(q.sink), brain: "llm", tokens: Some(tokens) })
     }
 
-    async fn converse(&self, q: &Question<'_>, run: &mut Run) -> std::result::Result<(), Failure> {
+    async fn converse(&self, q: &Question<'_>, context: &Value, run: &mut Run) -> std::result::Result<(), Failure> {
         let mut messages = vec![
             json!({ "role": "system", "content": prompt::SYSTEM_PROMPT }),
-            json!({ "role": "system", "content": format!("The conversation so far and the shopper's cart: {}", prompt::data(&self.context(q).await)) }),
+            json!({ "role": "system", "content": format!("The conversation so far and the shopper's cart: {}", prompt::data(context)) }),
             json!({ "role": "user", "content": q.text }),
         ];
         for round in 0..=MAX_ROUNDS {
@@ -395,11 +398,24 @@ impl Llm {
     /// all as data. Nothing secret: no ids of sessions or users, no tokens.
     async fn context(&self, q: &Question<'_>) -> Value {
         let t = &q.tools;
-        let mut earlier = conversation::recent(&self.store, t.shopper, HISTORY + 1).await.unwrap_or_default();
+        let (earlier, cart, products) = tokio::join!(
+            conversation::recent(&self.store, t.shopper, HISTORY + 1),
+            t.carts.get(t.shopper),
+            async {
+                let mut products = Vec::new();
+                for (i, id) in t.shown.iter().enumerate() {
+                    if let Ok(p) = t.catalog.by_id(id).await {
+                        products.push(json!({ "position": i + 1, "name": p.name, "brand": p.brand, "price": p.price.to_string() }));
+                    }
+                }
+                products
+            }
+        );
+        let mut earlier = earlier.unwrap_or_default();
         // The last stored message is the one being answered.
         earlier.pop();
         let earlier: Vec<Value> = earlier.iter().map(|turn| json!({ "role": turn.role, "text": turn.text })).collect();
-        let cart = t.carts.get(t.shopper).await.ok().map(|cart| {
+        let cart = cart.ok().map(|cart| {
             json!({
                 "lines": cart.lines.iter().enumerate().map(|(i, l)| json!({
                     "line": i + 1, "name": l.name, "quantity": l.quantity, "line_total": l.line_total.to_string(),
@@ -407,13 +423,6 @@ impl Llm {
                 "total": cart.totals.total.to_string(),
             })
         });
-        let mut products = Vec::new();
-        for (i, id) in t.shown.iter().enumerate() {
-            if let Ok(p) = t.catalog.by_id(id).await {
-                products
-                    .push(json!({ "position": i + 1, "name": p.name, "brand": p.brand, "price": p.price.to_string() }));
-            }
-        }
         json!({
             "signed_in": t.shopper.user_id().is_some(),
             "earlier_turns": earlier,

@@ -320,7 +320,7 @@ async fn a_model_reciting_its_instructions_is_cut_off_and_a_checkout_token_never
     assert_eq!(count(&services.store, "orders", "true").await, 1, "only the click places the order");
     let streamed = tokens(&progress).concat();
     for text in [&reply.text, &streamed] {
-        let mut probe = engine::assistant::llm::prompt::LeakGuard::new(SYSTEM_PROMPT);
+        let mut probe = engine::assistant::llm::prompt::LeakGuard::new();
         probe.push(text);
         assert!(!probe.leaked, "the prompt was recited: {text}");
     }

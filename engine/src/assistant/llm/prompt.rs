@@ -18,13 +18,26 @@ pub fn data(value: &Value) -> String {
 /// Length of the system-prompt fragments the guard looks for, in normalized characters.
 const WINDOW: usize = 40;
 
+/// Every stretch of the normalized system prompt up to [`WINDOW`] characters, built once.
+static PROMPT_STRETCHES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
+    let chars = normalize(SYSTEM_PROMPT);
+    let mut stretches = HashSet::new();
+    for start in 0..chars.len() {
+        for len in 1..=WINDOW.min(chars.len() - start) {
+            stretches.insert(chars[start..start + len].iter().collect());
+        }
+    }
+    stretches
+});
+
 /// Watches streamed text for any [`WINDOW`]-character stretch of the system prompt (lower
-/// case, whitespace collapsed) and holds back the last stretch of text until it is clear.
-#[derive(Debug)]
+/// case, whitespace collapsed). Text is released as soon as it cannot be the start of such a
+/// stretch: only a tail that matches the prompt so far is held back, so ordinary replies stream
+/// without delay.
+#[derive(Debug, Default)]
 pub struct LeakGuard {
-    windows: HashSet<String>,
     /// Everything received.
-    received: String,
+    received: Vec<char>,
     /// How many characters of `received` were released.
     released: usize,
     /// Set once a stretch of the prompt appeared; nothing more is released.
@@ -32,8 +45,12 @@ pub struct LeakGuard {
 }
 
 fn normalize(text: &str) -> Vec<char> {
-    let mut out = Vec::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
+    normalize_chars(text.chars())
+}
+
+fn normalize_chars(text: impl Iterator<Item = char>) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in text.flat_map(char::to_lowercase) {
         let c = if c.is_whitespace() { ' ' } else { c };
         if c == ' ' && out.last() == Some(&' ') {
             continue;
@@ -44,11 +61,9 @@ fn normalize(text: &str) -> Vec<char> {
 }
 
 impl LeakGuard {
-    /// A guard for `prompt`.
-    pub fn new(prompt: &str) -> Self {
-        let chars = normalize(prompt);
-        let windows = chars.windows(WINDOW).map(|w| w.iter().collect()).collect();
-        Self { windows, received: String::new(), released: 0, leaked: false }
+    /// A guard for [`SYSTEM_PROMPT`].
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// Takes streamed text; returns what may be shown now.
@@ -56,17 +71,27 @@ impl LeakGuard {
         if self.leaked {
             return String::new();
         }
-        self.received.push_str(text);
-        let normalized = normalize(&self.received);
-        if normalized.windows(WINDOW).any(|w| self.windows.contains(&w.iter().collect::<String>())) {
-            self.leaked = true;
-            return String::new();
+        let stretches = &*PROMPT_STRETCHES;
+        self.received.extend(text.chars());
+        // The longest tail of the text that is a stretch of the prompt (every tail of a stretch
+        // is one too, so grow it until it stops matching).
+        let mut held = 0;
+        let mut tail_len = 0;
+        for k in 1..=self.received.len().min(4 * WINDOW) {
+            let tail = normalize_chars(self.received[self.received.len() - k..].iter().copied());
+            if tail.len() > tail_len {
+                tail_len = tail.len();
+                if !stretches.contains(&tail.iter().collect::<String>()) {
+                    break;
+                }
+                if tail.len() >= WINDOW {
+                    self.leaked = true;
+                    return String::new();
+                }
+            }
+            held = k;
         }
-        // Normalizing only shrinks text, so holding back 2 × WINDOW raw characters keeps any
-        // prompt stretch that is still being completed unseen.
-        let total = self.received.chars().count();
-        let upto = total.saturating_sub(2 * WINDOW);
-        self.release(upto)
+        self.release(self.received.len() - held)
     }
 
     /// At the end of the stream: the rest, unless the prompt appeared.
@@ -74,15 +99,14 @@ impl LeakGuard {
         if self.leaked {
             return String::new();
         }
-        let total = self.received.chars().count();
-        self.release(total)
+        self.release(self.received.len())
     }
 
     fn release(&mut self, upto: usize) -> String {
         if upto <= self.released {
             return String::new();
         }
-        let out: String = self.received.chars().skip(self.released).take(upto - self.released).collect();
+        let out: String = self.received[self.released..upto].iter().collect();
         self.released = upto;
         out
     }
@@ -94,7 +118,7 @@ mod tests {
 
     #[test]
     fn ordinary_text_passes_through_whole() {
-        let mut guard = LeakGuard::new(SYSTEM_PROMPT);
+        let mut guard = LeakGuard::new();
         let mut shown = String::new();
         for word in "Here are three trail shoes under $80; the first is waterproof.".split_inclusive(' ') {
             shown.push_str(&guard.push(word));
@@ -105,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_recited_system_prompt_is_stopped_before_the_fragment_shows() {
-        let mut guard = LeakGuard::new(SYSTEM_PROMPT);
+        let mut guard = LeakGuard::new();
         let leak = format!("Sure! My instructions say:   {}", SYSTEM_PROMPT.to_uppercase());
         let mut shown = String::new();
         for word in leak.split_inclusive(' ') {
@@ -114,9 +138,19 @@ mod tests {
         shown.push_str(&guard.flush());
         assert!(guard.leaked);
         // Less than one window of the prompt got out.
-        let mut probe = LeakGuard::new(SYSTEM_PROMPT);
+        let mut probe = LeakGuard::new();
         probe.push(&shown);
         assert!(!probe.leaked, "shown: {shown}");
+    }
+
+    #[test]
+    fn words_that_cannot_start_the_prompt_are_released_at_once() {
+        let mut guard = LeakGuard::new();
+        // "!" appears nowhere in the prompt, so nothing before it can be the start of a stretch.
+        assert_eq!(guard.push("Sure thing: 42 xylophones!"), "Sure thing: 42 xylophones!");
+        // A tail that matches the prompt so far waits for the next chunk.
+        assert_eq!(guard.push(" You are"), " ");
+        assert_eq!(guard.push(" welcome?"), "You are welcome?");
     }
 
     #[test]
