@@ -47,6 +47,7 @@ pub struct Assistant {
     carts: Carts,
     orders: Orders,
     checkout: crate::checkout::Checkout,
+    memory: crate::memory::Memory,
     /// Trained once at start from the shipped file (a unit test proves it trains).
     classifier: Arc<std::result::Result<Classifier, nlu::classifier::TrainingError>>,
     /// Who answers: the built-in brain, or a language model falling back to it.
@@ -67,6 +68,7 @@ impl Assistant {
         carts: Carts,
         orders: Orders,
         checkout: crate::checkout::Checkout,
+        memory: crate::memory::Memory,
     ) -> Self {
         Self {
             store,
@@ -74,6 +76,7 @@ impl Assistant {
             carts,
             orders,
             checkout,
+            memory,
             classifier: Arc::new(Classifier::builtin()),
             brain: Arc::new(brain::Builtin),
         }
@@ -142,6 +145,7 @@ impl Assistant {
             orders: &self.orders,
             checkout: &self.checkout,
             store: &self.store,
+            memory: &self.memory,
             shopper,
             session_id,
             shown: &shown,
@@ -176,6 +180,15 @@ impl Assistant {
             },
         )
         .await?;
+        // The conversation is history too (its intent only; the words stay in the conversation).
+        let mut signal = crate::memory::signals::Signal::about(
+            crate::memory::signals::SignalKind::Assistant,
+            None,
+            None,
+            Some(prediction.intent.as_str().to_string()),
+        );
+        signal.channel = Some(channel.as_str().to_string());
+        self.memory.record(shopper, signal).await;
         Ok(Reply {
             message_id,
             session_id: session_id.to_string(),

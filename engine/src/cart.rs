@@ -6,6 +6,7 @@ pub mod discounts;
 pub mod pricing;
 
 use crate::clock::Clock;
+use crate::memory::signals::{Signal, SignalKind};
 use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -50,6 +51,7 @@ pub struct Carts {
     store: Store,
     pricing: PricingSettings,
     clock: Arc<dyn Clock>,
+    memory: crate::memory::Memory,
 }
 
 /// A cart with what checkout needs beyond the wire shape.
@@ -101,8 +103,8 @@ fn stock_of(n: Option<i64>) -> u32 {
 
 impl Carts {
     /// Carts over `store` with the shop's pricing and clock.
-    pub fn new(store: Store, pricing: PricingSettings, clock: Arc<dyn Clock>) -> Self {
-        Self { store, pricing, clock }
+    pub fn new(store: Store, pricing: PricingSettings, clock: Arc<dyn Clock>, memory: crate::memory::Memory) -> Self {
+        Self { store, pricing, clock, memory }
     }
 
     /// The shop's pricing settings.
@@ -192,7 +194,9 @@ impl Carts {
     /// Adds `quantity` of a product (adding to its line if there is one). The line may not
     /// exceed 99 or the stock.
     pub async fn add(&self, shopper: &Shopper, product_id: &str, quantity: Quantity) -> Result<Cart> {
-        crate::store::retry_conflicts(|| self.add_once(shopper, product_id, quantity)).await
+        let cart = crate::store::retry_conflicts(|| self.add_once(shopper, product_id, quantity)).await?;
+        self.memory.record(shopper, Signal::product(SignalKind::CartAdd, product_id)).await;
+        Ok(cart)
     }
 
     async fn add_once(&self, shopper: &Shopper, product_id: &str, quantity: Quantity) -> Result<Cart> {
@@ -284,7 +288,13 @@ impl Carts {
 
     /// Removes a line.
     pub async fn remove(&self, shopper: &Shopper, line_id: &str) -> Result<Cart> {
-        crate::store::retry_conflicts(|| self.remove_once(shopper, line_id)).await
+        let before = self.get(shopper).await?;
+        let product = before.lines.into_iter().find(|l| l.id == line_id).map(|l| l.product_id.0);
+        let cart = crate::store::retry_conflicts(|| self.remove_once(shopper, line_id)).await?;
+        if let Some(product) = product {
+            self.memory.record(shopper, Signal::product(SignalKind::CartRemove, &product)).await;
+        }
+        Ok(cart)
     }
 
     async fn remove_once(&self, shopper: &Shopper, line_id: &str) -> Result<Cart> {

@@ -33,6 +33,7 @@ pub struct Checkout {
     payments: Arc<dyn PaymentProvider>,
     clock: Arc<dyn Clock>,
     listing: ListingIndex,
+    memory: crate::memory::Memory,
 }
 
 /// What a checkout answered, and whether it was a replay of an earlier identical request.
@@ -101,8 +102,9 @@ impl Checkout {
         payments: Arc<dyn PaymentProvider>,
         clock: Arc<dyn Clock>,
         listing: ListingIndex,
+        memory: crate::memory::Memory,
     ) -> Self {
-        Self { store, carts, payments, clock, listing }
+        Self { store, carts, payments, clock, listing, memory }
     }
 
     /// Places an order from the shopper's cart. `key` is the client's Idempotency-Key.
@@ -177,6 +179,8 @@ impl Checkout {
             match self.commit(shopper, scope, key, &order_id, &cart, email, order_json.clone(), &placed).await {
                 Ok(()) => {
                     self.listing.mark_stale();
+                    let products: Vec<String> = placed.order.lines.iter().map(|l| l.product_id.0.clone()).collect();
+                    self.memory.record_order(shopper, &products, None).await;
                     break Ok(placed.clone());
                 }
                 Err(TxFailure::Conflict) if attempt < MAX_ATTEMPTS => {

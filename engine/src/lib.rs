@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod clock;
 pub mod error;
 pub mod identity;
+pub mod memory;
 pub mod orders;
 pub mod seed;
 pub mod sessions;
@@ -42,6 +43,8 @@ pub struct Services {
     pub orders: orders::Orders,
     /// The shopping assistant.
     pub assistant: assistant::Assistant,
+    /// Preferences, signals, affinities and recommendations.
+    pub memory: memory::Memory,
 }
 
 /// Pricing, payment and time for [`Services::with_commerce`].
@@ -53,6 +56,8 @@ pub struct CommerceSettings {
     pub payments: Arc<dyn checkout::payment::PaymentProvider>,
     /// What time it is.
     pub clock: Arc<dyn clock::Clock>,
+    /// How fast affinities fade.
+    pub memory: memory::MemorySettings,
 }
 
 impl Default for CommerceSettings {
@@ -62,6 +67,7 @@ impl Default for CommerceSettings {
             pricing: cart::pricing::PricingSettings::default(),
             payments: Arc::new(checkout::payment::TestPaymentProvider::default()),
             clock: Arc::new(clock::SystemClock),
+            memory: memory::MemorySettings::default(),
         }
     }
 }
@@ -94,14 +100,17 @@ impl Services {
     pub fn with_commerce(store: Store, identity: IdentitySettings, commerce: CommerceSettings) -> Self {
         let issuer = TokenIssuer::new(identity.keys, identity.access_minutes);
         let catalog = Catalog::new(store.clone());
-        let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone());
-        let orders = orders::Orders::new(store.clone(), commerce.payments.clone(), catalog.index().clone());
+        let memory = memory::Memory::new(store.clone(), catalog.clone(), commerce.clock.clone(), commerce.memory);
+        let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone(), memory.clone());
+        let orders =
+            orders::Orders::new(store.clone(), commerce.payments.clone(), catalog.index().clone(), memory.clone());
         let checkout = checkout::Checkout::new(
             store.clone(),
             carts.clone(),
             commerce.payments,
             commerce.clock,
             catalog.index().clone(),
+            memory.clone(),
         );
         Self {
             identity: Identity::new(store.clone(), issuer, identity.refresh_days),
@@ -113,7 +122,9 @@ impl Services {
                 carts.clone(),
                 orders.clone(),
                 checkout.clone(),
+                memory.clone(),
             ),
+            memory,
             catalog,
             carts,
             orders,

@@ -4,6 +4,8 @@
 use crate::catalog::index::ListingIndex;
 use crate::checkout::payment::PaymentProvider;
 use crate::identity::opaque::hash_of;
+use crate::memory::signals::{Signal, SignalKind};
+use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
 use model::{Address, Currency, Money, Order, OrderEvent, OrderLine, OrderStatus, ProductId, ShippingMethod, Totals};
@@ -28,6 +30,7 @@ pub struct Orders {
     store: Store,
     payments: Arc<dyn PaymentProvider>,
     listing: ListingIndex,
+    memory: crate::memory::Memory,
 }
 
 #[derive(SurrealValue)]
@@ -147,8 +150,13 @@ fn visible_to(viewer: &OrderViewer) -> (&'static str, String) {
 
 impl Orders {
     /// Orders over `store`, refunding through `payments`.
-    pub fn new(store: Store, payments: Arc<dyn PaymentProvider>, listing: ListingIndex) -> Self {
-        Self { store, payments, listing }
+    pub fn new(
+        store: Store,
+        payments: Arc<dyn PaymentProvider>,
+        listing: ListingIndex,
+        memory: crate::memory::Memory,
+    ) -> Self {
+        Self { store, payments, listing, memory }
     }
 
     /// A user's orders, newest first.
@@ -237,8 +245,35 @@ impl Orders {
         }
         if matches!(next, OrderStatus::Cancelled | OrderStatus::Refunded) {
             self.refund(order_id).await;
+            self.remember_undone(order_id, next).await;
         }
         self.get(&OrderViewer::Admin, order_id).await
+    }
+
+    /// A cancelled or returned order counts against its products in the buyer's memory
+    /// (members; a guest's order has no lasting owner to remember it for).
+    async fn remember_undone(&self, order_id: &str, next: OrderStatus) {
+        #[derive(SurrealValue)]
+        struct Buyer {
+            user_id: Option<String>,
+            products: Vec<String>,
+        }
+        let buyer = async {
+            let mut res = self
+                .store
+                .db()
+                .query("SELECT user_id, lines.product_id AS products FROM ONLY type::record('orders', $id)")
+                .bind(("id", order_id.to_string()))
+                .await?;
+            Ok::<_, Error>(res.take::<Option<Buyer>>(0)?)
+        }
+        .await;
+        let Ok(Some(Buyer { user_id: Some(user_id), products })) = buyer else { return };
+        let kind = if next == OrderStatus::Cancelled { SignalKind::Cancel } else { SignalKind::Return };
+        let shopper = Shopper::Member { user_id };
+        for p in products {
+            self.memory.record(&shopper, Signal::product(kind, &p)).await;
+        }
     }
 
     /// Gives the order's payment back. A failure is logged for an operator; the order's status

@@ -14,7 +14,8 @@ use surrealdb::types::SurrealValue;
 /// each step runs with `$session_id` and `$user` bound and `$promoted` true when the
 /// session was promoted by this call, and ends by setting `$merged_<name>` to how many items it
 /// moved. Memory signals add theirs when they land.
-const PROMOTION_STEPS: &[(&str, &str)] = &[crate::cart::PROMOTION_STEP, crate::assistant::conversation::PROMOTION_STEP];
+const PROMOTION_STEPS: &[(&str, &str)] =
+    &[crate::cart::PROMOTION_STEP, crate::assistant::conversation::PROMOTION_STEP, crate::memory::PROMOTION_STEP];
 
 /// Session storage and ownership rules.
 #[derive(Clone)]

@@ -145,6 +145,11 @@ pub enum Action {
         /// The request's id.
         request_id: String,
     },
+    /// Preferences were remembered or forgotten.
+    MemoryUpdated {
+        /// What changed, in words ("size 10 in running shoes", "forgot everything").
+        summary: String,
+    },
 }
 
 /// The assistant's answer to one message.

@@ -10,6 +10,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod identity;
+pub mod memory;
 pub mod money;
 pub mod order;
 pub mod paging;

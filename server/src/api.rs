@@ -7,6 +7,7 @@ mod checkout;
 mod error;
 mod interactions;
 mod json;
+mod memory;
 mod openapi;
 mod orders;
 mod sessions;
@@ -43,6 +44,11 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions", post(sessions::start).get(sessions::list).delete(sessions::end_others))
         .route("/sessions/{id}/restore", post(sessions::restore))
         .route("/sessions/{id}", axum::routing::delete(sessions::end))
+        .route("/memory", get(memory::get).delete(memory::forget))
+        .route("/memory/preferences", axum::routing::put(memory::put_preferences))
+        .route("/memory/export", get(memory::export))
+        .route("/memory/{item}", axum::routing::delete(memory::delete_item))
+        .route("/recommendations", get(memory::recommendations))
         .route("/openapi.json", get(openapi::document))
         // API clients get JSON for an unknown endpoint, not the shop's HTML 404 page.
         .fallback(|| async { ApiError::not_found("endpoint") })

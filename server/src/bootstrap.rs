@@ -54,9 +54,11 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
             free_shipping_threshold: i64::from(config.free_shipping_threshold_cents),
             tax_rate_bps: config.tax_rate_bps,
         },
+        memory: engine::memory::MemorySettings { half_life_days: f64::from(config.memory_half_life_days) },
         ..engine::CommerceSettings::default()
     };
     let mut services = Services::with_commerce(store, identity, commerce);
+    services.memory.publish_settings().await.context("recording the memory settings")?;
     if let Some(llm) = llm_settings(config) {
         tracing::info!(model = %llm.model, base_url = ?llm.base_url, "the assistant answers through a language model");
         services.assistant = services.assistant.with_llm(llm);

@@ -39,6 +39,8 @@ pub struct Config {
     /// `OPENAI_BASE_URL`: an OpenAI-compatible endpoint (llama.cpp, vLLM, Ollama ...); enables
     /// the LLM brain too (with any key, local servers do not check it).
     pub openai_base_url: Option<String>,
+    /// `MEMORY_HALF_LIFE_DAYS` (default 30, 1..=3650): affinities halve after this many days without signals.
+    pub memory_half_life_days: u32,
     /// `OPENAI_MODEL` (default `gpt-4o-mini`).
     pub openai_model: String,
     /// `OPENAI_TIMEOUT_MS` (default 20000): longest wait for the model to start or continue a reply.
@@ -161,6 +163,7 @@ impl Config {
             openai_api_key: secret("OPENAI_API_KEY"),
             openai_base_url: var("OPENAI_BASE_URL"),
             openai_model: string("OPENAI_MODEL", "gpt-4o-mini"),
+            memory_half_life_days: number("MEMORY_HALF_LIFE_DAYS", 30, 1..=3650, "whole days from 1 to 3650")?,
             openai_timeout_ms: number("OPENAI_TIMEOUT_MS", 20_000, 100..=600_000, "milliseconds from 100 to 600000")?,
             openai_max_retries: number("OPENAI_MAX_RETRIES", 2, 0..=10, "a whole number from 0 to 10")?,
             openai_session_token_budget: number(

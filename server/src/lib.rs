@@ -107,6 +107,8 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await
             .context("serving HTTP")?;
+        // Signals recorded off the request path are written before the datastore closes.
+        services.memory.flush().await;
         // Dropping the last handle closes the datastore; SurrealKV fsyncs every commit, so
         // nothing acknowledged is lost even if the process is killed right after.
         drop(services);

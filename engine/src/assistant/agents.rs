@@ -2,6 +2,8 @@
 //! services with the shopper's principal (never an id from the message), and says what it did
 //! as typed actions. Prices in replies come from the shop's `Money`, never computed here.
 
+pub mod memory;
+
 use super::nlu::{Entities, Intent};
 use crate::cart::Carts;
 use crate::catalog::Catalog;
@@ -49,6 +51,8 @@ pub struct Tools<'a> {
     pub checkout: &'a crate::checkout::Checkout,
     /// The database (policies, FAQ, hand-offs).
     pub store: &'a Store,
+    /// What the shop remembers about the shopper.
+    pub memory: &'a crate::memory::Memory,
     /// Who is asking.
     pub shopper: &'a Shopper,
     /// The session the message came in on.
@@ -96,9 +100,21 @@ fn cards(products: Vec<Product>) -> Answer {
     Answer { parts: vec![Part::Products { items: products }], shown, ..Answer::default() }
 }
 
-/// product_search, recommendation.
+/// product_search, recommendation: within the shopper's stated budget, without what they avoid.
 pub async fn find_products(t: &Tools<'_>, intent: Intent, e: &Entities) -> Result<Answer> {
     let mut search = search_for(e)?;
+    let prefs = t.memory.preferences(t.shopper).await?;
+    let mut heeded = Vec::new();
+    if search.max_price.is_none() {
+        let scope = search.category.as_ref().map(|c| c.as_str().to_string()).unwrap_or_else(|| "*".into());
+        if let Some(budget) = prefs.budgets.get(&scope).or_else(|| prefs.budgets.get("*")) {
+            search.max_price = Some(*budget);
+            heeded.push(format!("within your budget of {}", model::Money::new(*budget, model::Currency::USD)));
+        }
+    }
+    // Ask for more than is shown, so what the shopper avoids can be left out.
+    let shown = search.page.per_page();
+    search.page = model::PageRequest::parse(Some(search.page.page()), Some(shown * 3)).unwrap_or(search.page);
     if intent == Intent::Recommendation {
         search.sort = model::Sort::Rating;
         search.in_stock = true;
@@ -112,6 +128,27 @@ pub async fn find_products(t: &Tools<'_>, intent: Intent, e: &Entities) -> Resul
         // The words matched nothing within the filter: the filter alone still helps.
         page = t.catalog.list(&ProductSearch { text: None, ..search.clone() }).await?;
     }
+    let before = page.items.len();
+    let mut left_out = Vec::new();
+    page.items.retain(|p| match crate::memory::recommend::avoided(p, &prefs) {
+        Some(why) => {
+            if !left_out.contains(&why) {
+                left_out.push(why);
+            }
+            false
+        }
+        None => true,
+    });
+    page.total = page.total.saturating_sub((before - page.items.len()) as u64);
+    page.items.truncate(shown as usize);
+    if !left_out.is_empty() {
+        heeded.push(format!("leaving out {} as you asked", left_out.join(", ")));
+    }
+    if let Some(size) =
+        search.category.as_ref().and_then(|c| prefs.sizes.get(c.as_str())).or_else(|| prefs.sizes.get("*"))
+    {
+        heeded.push(format!("pick size {size} on the product page"));
+    }
     if page.items.is_empty() {
         return Ok(Answer::say(
             "I couldn't find anything matching that. Try fewer words, another category or a wider price range.",
@@ -124,8 +161,9 @@ pub async fn find_products(t: &Tools<'_>, intent: Intent, e: &Entities) -> Resul
     };
     let first = &page.items[0];
     let mut answer = cards(page.items.clone());
+    let heeded = if heeded.is_empty() { String::new() } else { format!(" ({})", heeded.join("; ")) };
     answer.text = format!(
-        "{lead}. The first is {} by {} at {}. Say \"add the second one\" or ask about any of them.",
+        "{lead}{heeded}. The first is {} by {} at {}. Say \"add the second one\" or ask about any of them.",
         first.name, first.brand, first.price
     );
     Ok(answer.suggest(&["Add the first one", "Tell me more about the second one", "Compare the first two"]))

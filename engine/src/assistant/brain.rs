@@ -198,10 +198,8 @@ pub async fn route(t: &Tools<'_>, intent: Intent, e: &Entities, text: &str) -> R
         Intent::OrderStatus | Intent::OrderHistory | Intent::CancelOrder => agents::orders(t, intent, e).await,
         Intent::Faq | Intent::ReturnOrRefund => agents::support(t, intent, text).await,
         Intent::HumanHandoff => agents::handoff(t, text).await,
-        // The memory service arrives with its own issue; until then, say so plainly.
-        Intent::RememberPreference | Intent::ForgetMe => {
-            Ok(Answer::say("I can't remember preferences yet; that is coming soon. Nothing about you was stored."))
-        }
+        Intent::RememberPreference => agents::memory::remember(t, e, text).await,
+        Intent::ForgetMe => agents::memory::forget(t, e, text).await,
         Intent::Greeting => Ok(Answer::say(
             "Hi! I can find products, manage your cart, track orders and answer questions about shipping and returns.",
         )),

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_checkout_confirmations.surql"),
     },
     Migration { version: 8, name: "assistant_brains", sql: include_str!("migrations/0008_assistant_brains.surql") },
+    Migration { version: 9, name: "memory", sql: include_str!("migrations/0009_memory.surql") },
 ];
 
 /// What a start-up did to the schema.

@@ -9,6 +9,7 @@ mod checkout;
 mod helpers;
 mod identity;
 mod llm;
+mod memory;
 mod nlu;
 mod seed;
 mod sessions;

@@ -2,6 +2,7 @@
 //! `GET /v1/products/{id or slug}`.
 
 use super::{ApiError, ErrorBody};
+use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -48,16 +49,29 @@ pub struct ProductParams {
     ))]
 pub async fn list_products(
     State(state): State<AppState>,
+    shopper: Result<CurrentShopper, ApiError>,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<ProductPage>, ApiError> {
     let search = params.parse().map_err(|e| ApiError::invalid(&e.field, e.message))?;
-    Ok(Json(state.services.catalog.list(&search).await?))
+    let page = state.services.catalog.list(&search).await?;
+    if let Ok(CurrentShopper(shopper)) = shopper {
+        state.services.memory.record_search(&shopper, &search, Some("api")).await;
+    }
+    Ok(Json(page))
 }
 
 /// One product by id or slug.
 #[utoipa::path(get, path = "/v1/products/{key}", tag = "catalog",
     params(("key" = String, Path, description = "Product id or slug")),
     responses((status = 200, body = Product), (status = 404, body = ErrorBody)))]
-pub async fn get_product(State(state): State<AppState>, Path(key): Path<String>) -> Result<Json<Product>, ApiError> {
-    Ok(Json(state.services.catalog.by_id_or_slug(&key).await?))
+pub async fn get_product(
+    State(state): State<AppState>,
+    shopper: Result<CurrentShopper, ApiError>,
+    Path(key): Path<String>,
+) -> Result<Json<Product>, ApiError> {
+    let product = state.services.catalog.by_id_or_slug(&key).await?;
+    if let Ok(CurrentShopper(shopper)) = shopper {
+        state.services.memory.record_view(&shopper, &product.id.0, Some("api")).await;
+    }
+    Ok(Json(product))
 }

@@ -16,10 +16,12 @@ use utoipa::OpenApi;
         super::orders::list, super::orders::get, super::orders::cancel, super::orders::admin_list, super::orders::admin_set_status,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,
         super::sessions::start, super::sessions::list, super::sessions::restore, super::sessions::end, super::sessions::end_others,
+        super::memory::get, super::memory::put_preferences, super::memory::delete_item, super::memory::forget,
+        super::memory::export, super::memory::recommendations,
         crate::health::health, crate::health::ready
     ),
     components(schemas(super::ErrorBody, crate::health::Health)),
-    tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "sessions", description = "Guest and user sessions on every channel"), (name = "cart", description = "The caller's cart: a guest session's, or the user's on every channel"), (name = "checkout", description = "Placing orders, idempotently"), (name = "orders", description = "Orders and their tracking"), (name = "admin", description = "Running the shop (admins only)"), (name = "assistant", description = "The shopping assistant, on any channel"), (name = "operations", description = "Liveness and readiness"))
+    tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "sessions", description = "Guest and user sessions on every channel"), (name = "cart", description = "The caller's cart: a guest session's, or the user's on every channel"), (name = "checkout", description = "Placing orders, idempotently"), (name = "orders", description = "Orders and their tracking"), (name = "admin", description = "Running the shop (admins only)"), (name = "assistant", description = "The shopping assistant, on any channel"), (name = "memory", description = "What the shop remembers about the caller, and recommendations"), (name = "operations", description = "Liveness and readiness"))
 )]
 pub struct ApiDoc;
 

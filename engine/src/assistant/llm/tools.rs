@@ -78,8 +78,10 @@ pub enum Call {
     },
     /// remember_preference / forget_me.
     Memory {
-        /// Which of the two.
-        intent: Intent,
+        /// Remember (true) or forget.
+        remember: bool,
+        /// What the shopper said, in their words.
+        statement: String,
     },
 }
 
@@ -200,7 +202,12 @@ pub fn schemas() -> Value {
             json!({ "statement": { "type": "string", "maxLength": 300 } }),
             &["statement"]
         ),
-        function("forget_me", "Forget what the shop remembers about the shopper.", json!({}), &[]),
+        function(
+            "forget_me",
+            "Forget one thing the shop remembers (\"that I like red\") or everything (\"everything\").",
+            json!({ "statement": { "type": "string", "maxLength": 300 } }),
+            &["statement"]
+        ),
     ])
 }
 
@@ -268,7 +275,6 @@ struct SummaryArgs {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StatementArgs {
-    #[allow(dead_code)]
     statement: String,
 }
 
@@ -401,12 +407,10 @@ pub fn parse(name: &str, raw: &str) -> std::result::Result<Call, BadCall> {
             Call::Policy { topic }
         }
         "request_human" => Call::Handoff { summary: text("summary", &args::<SummaryArgs>(raw)?.summary, 500)? },
-        "remember_preference" => {
+        "remember_preference" | "forget_me" => {
             let a: StatementArgs = args(raw)?;
-            text("statement", &a.statement, 300)?;
-            Call::Memory { intent: Intent::RememberPreference }
+            Call::Memory { remember: name == "remember_preference", statement: text("statement", &a.statement, 300)? }
         }
-        "forget_me" => args::<NoArgs>(raw).map(|_| Call::Memory { intent: Intent::ForgetMe })?,
         other => return Err(bad("name", format!("there is no tool named `{other}`"))),
     })
 }
@@ -452,7 +456,7 @@ pub async fn run(t: &Tools<'_>, call: &Call) -> Result<Answer> {
         }
         Call::Policy { topic } => agents::support(t, Intent::Faq, topic).await,
         Call::Handoff { summary } => agents::handoff(t, summary).await,
-        Call::Memory { intent } => super::super::brain::route(t, *intent, &Entities::default(), "").await,
+        Call::Memory { remember, statement } => agents::memory::from_statement(t, *remember, statement).await,
     }
 }
 
@@ -487,7 +491,7 @@ mod tests {
             ("shop_policy", r#"{"topic":"Returns"}"#),
             ("request_human", r#"{"summary":"damaged parcel"}"#),
             ("remember_preference", r#"{"statement":"I'm a size 10"}"#),
-            ("forget_me", "{}"),
+            ("forget_me", r#"{"statement":"everything"}"#),
         ];
         let names: Vec<String> = schemas()
             .as_array()
