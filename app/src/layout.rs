@@ -28,6 +28,7 @@ pub fn Header(
                             Ok(Some(user)) => view! {
                                 <a class="account-link" href="/account">{user.name}</a>
                                 <a class="header-link" href="/orders">"Orders"</a>
+                                <a class="header-link" href="/account/memory">"What we remember"</a>
                                 {(user.role == model::Role::Admin).then(|| view! { <a class="header-link" href="/admin/orders">"Admin"</a> })}
                             }.into_any(),
                             _ => view! { <a class="account-link" href="/login">"Sign in"</a> }.into_any(),

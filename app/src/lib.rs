@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod error;
 pub mod layout;
+pub mod memory;
 pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage/>
                         <Route path=path!("/register") view=RegisterPage/>
                         <Route path=path!("/account") view=AccountPage/>
+                        <Route path=path!("/account/memory") view=memory::MemoryPage/>
                         <Route path=path!("/cart") view=cart::CartPage/>
                         <Route path=path!("/checkout") view=checkout::CheckoutPage/>
                         <Route path=path!("/orders") view=orders::OrdersPage/>

@@ -2,7 +2,7 @@ import { test, expect, hydrated } from './fixtures';
 
 test('the home page lists seeded products with pictures, names and prices', async ({ page }) => {
   await page.goto('/');
-  const cards = page.locator('.product-card');
+  const cards = page.getByRole('region', { name: 'Featured products' }).locator('.product-card');
   await expect(cards).toHaveCount(12);
   const first = cards.first();
   await expect(first.locator('.product-card__name')).not.toBeEmpty();

@@ -370,7 +370,11 @@ impl Memory {
             })
             .collect();
         affinities.sort_by(|a, b| b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)));
-        let history = signal_rows.into_iter().map(|s| signal_item(&s)).collect();
+        let listing = self.catalog.index().entries().await?;
+        let name_of =
+            |id: &str| listing.by_id.get(id).and_then(|i| listing.entries.get(*i)).map(|e| e.product.name.clone());
+        let history =
+            signal_rows.into_iter().map(|s| signal_item(&s, s.product.as_deref().and_then(name_of))).collect();
         Ok(model::memory::Memory {
             preferences: to_preferences(&rows),
             preference_items: rows.iter().map(preference_item).collect(),
@@ -477,9 +481,12 @@ fn preference_item(r: &PreferenceRow) -> MemoryItem {
     }
 }
 
-fn signal_item(s: &SignalRow) -> MemoryItem {
-    let what =
-        s.product.clone().or_else(|| s.detail.clone()).or_else(|| s.brand.clone()).or_else(|| s.category.clone());
+fn signal_item(s: &SignalRow, product_name: Option<String>) -> MemoryItem {
+    let what = product_name
+        .or_else(|| s.product.clone())
+        .or_else(|| s.detail.clone())
+        .or_else(|| s.brand.clone())
+        .or_else(|| s.category.clone());
     let label = match what {
         Some(w) => format!("{} {w}", s.kind.replace('_', " ")),
         None => s.kind.replace('_', " "),

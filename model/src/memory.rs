@@ -109,6 +109,65 @@ impl Preferences {
     }
 }
 
+/// The preferences form of the "What we remember" page: comma-separated lists; sizes and
+/// budgets as `category: value` (a value alone applies to every category), budgets in dollars.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PreferencesForm {
+    /// e.g. `running-shoes: 10, M`.
+    pub sizes: String,
+    /// e.g. `jackets: 200, 80`.
+    pub budgets: String,
+    /// Comma-separated.
+    pub brands_liked: String,
+    /// Comma-separated.
+    pub brands_avoided: String,
+    /// Comma-separated.
+    pub colors_liked: String,
+    /// Comma-separated.
+    pub colors_avoided: String,
+    /// Comma-separated.
+    pub avoid: String,
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+fn pairs(field: &str, text: &str) -> Result<Vec<(String, String)>, FieldError> {
+    list(text)
+        .into_iter()
+        .map(|item| match item.split_once(':') {
+            Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+                Ok((k.trim().to_lowercase().replace(' ', "-"), v.trim().to_string()))
+            }
+            Some(_) => Err(FieldError::new(field, format!("“{item}” needs a category and a value"))),
+            None => Ok(("*".to_string(), item)),
+        })
+        .collect()
+}
+
+impl PreferencesForm {
+    /// The preferences the form states, checked like [`Preferences::parse`].
+    pub fn parse(&self) -> Result<Preferences, FieldError> {
+        let mut budgets = BTreeMap::new();
+        for (category, amount) in pairs("budgets", &self.budgets)? {
+            let cents = crate::money::parse_major_units(amount.trim_start_matches('$'))
+                .ok_or_else(|| FieldError::new("budgets", format!("“{amount}” is not an amount like 80 or 79.99")))?;
+            budgets.insert(category, cents);
+        }
+        Preferences {
+            sizes: pairs("sizes", &self.sizes)?.into_iter().collect(),
+            budgets,
+            brands_liked: list(&self.brands_liked),
+            brands_avoided: list(&self.brands_avoided),
+            colors_liked: list(&self.colors_liked),
+            colors_avoided: list(&self.colors_avoided),
+            avoid: list(&self.avoid),
+        }
+        .parse()
+    }
+}
+
 /// One remembered thing with the id to delete it by.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -210,6 +269,25 @@ mod tests {
         assert_eq!(negative.parse().unwrap_err().field, "budgets.*");
         let long = Preferences { avoid: vec!["x".repeat(61)], ..Preferences::default() };
         assert_eq!(long.parse().unwrap_err().field, "avoid[0]");
+    }
+
+    #[test]
+    fn the_form_reads_lists_and_category_pairs() {
+        let form = PreferencesForm {
+            sizes: "running-shoes: 10, M".into(),
+            budgets: "jackets: $200, 80.50".into(),
+            avoid: " leather ,, wool ".into(),
+            ..PreferencesForm::default()
+        };
+        let p = form.parse().unwrap();
+        assert_eq!(p.sizes.get("running-shoes").map(String::as_str), Some("10"));
+        assert_eq!(p.sizes.get("*").map(String::as_str), Some("M"));
+        assert_eq!((p.budgets.get("jackets"), p.budgets.get("*")), (Some(&20000), Some(&8050)));
+        assert_eq!(p.avoid, vec!["leather", "wool"]);
+        let bad = PreferencesForm { budgets: "jackets: lots".into(), ..PreferencesForm::default() };
+        assert_eq!(bad.parse().unwrap_err().field, "budgets");
+        let bad = PreferencesForm { sizes: ": 10".into(), ..PreferencesForm::default() };
+        assert_eq!(bad.parse().unwrap_err().field, "sizes");
     }
 
     #[test]

@@ -119,6 +119,7 @@ pub fn AccountPage() -> impl IntoView {
                         <section class="account">
                             <h1>{format!("Hello, {}", user.name)}</h1>
                             <p class="muted">{user.email.to_string()}</p>
+                            <p><a class="link" href="/account/memory">"What we remember about you"</a></p>
                             <ActionForm action=sign_out>
                                 <button type="submit" class="button button--ghost">"Sign out"</button>
                             </ActionForm>

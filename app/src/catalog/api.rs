@@ -20,11 +20,21 @@ pub async fn list_featured_products() -> Result<Vec<Product>, AppError> {
 #[server]
 pub async fn search_products(params: SearchParams) -> Result<ProductPage, AppError> {
     let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
-    Ok(crate::ssr::services()?.catalog.list(&search).await?)
+    let services = crate::ssr::services()?;
+    let page = services.catalog.list(&search).await?;
+    if let Some(shopper) = crate::ssr::current_shopper().await? {
+        services.memory.record_search(&shopper, &search, Some("web")).await;
+    }
+    Ok(page)
 }
 
 /// One product by its slug.
 #[server]
 pub async fn get_product(slug: String) -> Result<Product, AppError> {
-    Ok(crate::ssr::services()?.catalog.by_slug(&slug).await?)
+    let services = crate::ssr::services()?;
+    let product = services.catalog.by_slug(&slug).await?;
+    if let Some(shopper) = crate::ssr::current_shopper().await? {
+        services.memory.record_view(&shopper, &product.id.0, Some("web")).await;
+    }
+    Ok(product)
 }

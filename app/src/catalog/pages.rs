@@ -20,7 +20,8 @@ pub fn HomePage() -> impl IntoView {
             <h1>"Everything for the trail, the desk and the kitchen"</h1>
             <p>"Hand-picked running shoes, jackets, coffee, books and more. Free standard shipping on orders of $75 or more."</p>
         </section>
-        <section class="section">
+        <crate::memory::Recommended context="home".to_string() title="Recommended for you"/>
+        <section class="section" aria-label="Featured products">
             <h2>"Featured products"</h2>
             <Suspense fallback=|| view! { <p class="loading">"Loading products…"</p> }>
                 {move || Suspend::new(async move {
@@ -105,6 +106,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
                 <a class="link" href=format!("/category/{}", product.category)>"More in this category"</a>
             </div>
         </article>
+        <crate::memory::Recommended context=format!("product:{}", product.id.0) title="You may also like"/>
     }
 }
 

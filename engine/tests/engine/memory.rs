@@ -19,6 +19,9 @@ use std::sync::Arc;
 
 const DAY: i64 = 86_400;
 
+/// A signal as stored: kind, weight, product, category, brand, at.
+type HistoryRow = (String, f64, Option<String>, Option<String>, Option<String>, i64);
+
 /// A clock the test moves.
 #[derive(Debug)]
 struct TestClock(AtomicI64);
@@ -87,7 +90,7 @@ async fn incremental_affinities_equal_a_full_recomputation_from_the_history() {
         ))
         .await
         .unwrap();
-    let history: Vec<(String, f64, Option<String>, Option<String>, Option<String>, i64)> = res.take(0).unwrap();
+    let history: Vec<HistoryRow> = res.take(0).unwrap();
     assert_eq!(history.len(), kinds.len());
     let stored = edges(&services.store, &shopper.scope()).await;
     assert!(stored.len() >= 5, "category, brand and product edges: {stored:?}");

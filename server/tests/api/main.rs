@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod interactions;
 mod leptos_config;
+mod memory;
 mod openapi;
 mod pages;
 mod process;
