@@ -82,6 +82,33 @@ fn by_rating(a: &Product, b: &Product) -> Ordering {
 }
 
 /// The listing order; every order ends on the unique slug so pages never overlap.
+/// How much a shopper's affinities may lift a search result: at most this fraction of its
+/// relevance, so a clearly better match still ranks first.
+pub const AFFINITY_BLEND: f64 = 0.25;
+
+/// A signed-in shopper's affinities for search ranking, each in 0..=1 (category slug, brand key).
+#[derive(Debug, Clone, Default)]
+pub struct Affinities {
+    /// By category slug.
+    pub categories: HashMap<String, f64>,
+    /// By brand key (`crate::memory::signals::brand_key`).
+    pub brands: HashMap<String, f64>,
+}
+
+impl Affinities {
+    /// A product's affinity, 0..=1: the stronger of its category's and its brand's.
+    pub fn of(&self, product: &Product) -> f64 {
+        let category = self.categories.get(product.category.as_str()).copied().unwrap_or(0.0);
+        let brand = self.brands.get(&crate::memory::signals::brand_key(&product.brand)).copied().unwrap_or(0.0);
+        category.max(brand).clamp(0.0, 1.0)
+    }
+}
+
+/// A search result's score for this shopper: relevance lifted by at most [`AFFINITY_BLEND`].
+pub fn blend(relevance: f64, affinity: f64) -> f64 {
+    relevance * (1.0 + AFFINITY_BLEND * affinity.clamp(0.0, 1.0))
+}
+
 fn order(search: &ProductSearch, a: &(&Entry, f64), b: &(&Entry, f64)) -> Ordering {
     let ((ea, sa), (eb, sb)) = (a, b);
     let (pa, pb) = (&ea.product, &eb.product);
@@ -143,6 +170,11 @@ impl Catalog {
 
     /// One page of products matching `search`, with facet counts.
     pub async fn list(&self, search: &ProductSearch) -> Result<ProductPage> {
+        self.list_for(search, None).await
+    }
+
+    /// [`Catalog::list`] with text relevance blended with a shopper's affinities ([`blend`]).
+    pub async fn list_for(&self, search: &ProductSearch, affinities: Option<&Affinities>) -> Result<ProductPage> {
         let search = &ProductSearch { text: search.text.as_deref().and_then(search_words), ..search.clone() };
         let listing = self.index.entries().await?;
         // With text, only the BM25 hits are candidates; without, every product is.
@@ -154,6 +186,10 @@ impl Catalog {
             Some(hits) => hits
                 .iter()
                 .filter_map(|(id, score)| listing.by_id.get(id).map(|&i| (&listing.entries[i], *score)))
+                .map(|(e, score)| match affinities {
+                    Some(a) => (e, blend(score, a.of(&e.product))),
+                    None => (e, score),
+                })
                 .collect(),
             None => listing.entries.iter().map(|e| (e, 0.0)).collect(),
         };

@@ -14,6 +14,7 @@ use crate::store::Store;
 use crate::{Error, Result};
 use model::memory::{MemoryItem, Preferences};
 use signals::{owner_record, Signal, SignalKind};
+use std::collections::HashMap;
 use std::sync::Arc;
 use surrealdb::types::{RecordId, SurrealValue};
 use tokio::sync::{mpsc, oneshot};
@@ -223,6 +224,24 @@ impl Memory {
         self.record(shopper, s).await;
     }
 
+    /// A search for this shopper: relevance blended with their affinities (bounded, see
+    /// `catalog::blend`), and the search recorded.
+    pub async fn search(
+        &self,
+        shopper: &Shopper,
+        search: &model::ProductSearch,
+        channel: Option<&str>,
+    ) -> Result<model::ProductPage> {
+        let page = if search.text.is_some() && search.sort == model::Sort::Relevance {
+            let affinities = self.search_affinities(shopper).await?;
+            self.catalog.list_for(search, Some(&affinities)).await?
+        } else {
+            self.catalog.list(search).await?
+        };
+        self.record_search(shopper, search, channel).await;
+        Ok(page)
+    }
+
     /// Records an order's products as bought together.
     pub async fn record_order(&self, shopper: &Shopper, products: &[String], channel: Option<&str>) {
         for p in products {
@@ -336,7 +355,13 @@ impl Memory {
                 "SELECT record::id(id) AS id, record::tb(out) AS table, <string> record::id(out) AS key, out.name AS name, score, at
                      FROM likes WHERE in = $who;
                  SELECT record::id(id) AS id, kind, weight, product, category, brand, detail, channel, at
-                     FROM signal WHERE owner = $owner ORDER BY at DESC LIMIT $limit;",
+                     FROM signal WHERE owner = $owner ORDER BY at DESC LIMIT $limit;
+                 SELECT 'category' AS table, category AS key, kind, count() AS n FROM signal
+                     WHERE owner = $owner AND category != NONE GROUP BY table, key, kind;
+                 SELECT 'brand' AS table, brand AS key, kind, count() AS n FROM signal
+                     WHERE owner = $owner AND brand != NONE GROUP BY table, key, kind;
+                 SELECT 'product' AS table, product AS key, kind, count() AS n FROM signal
+                     WHERE owner = $owner AND product != NONE GROUP BY table, key, kind;",
             )
             .bind(("who", owner_record(&shopper.scope())))
             .bind(("owner", shopper.scope()))
@@ -344,6 +369,15 @@ impl Memory {
             .await?;
         let edges: Vec<EdgeRow> = res.take(0)?;
         let signal_rows: Vec<SignalRow> = res.take(1)?;
+        // Why each affinity exists: its signals counted by kind ("2 purchases, 5 views").
+        let mut counts: HashMap<(String, String), Vec<(String, i64)>> = HashMap::new();
+        for statement in 2..=4 {
+            let rows: Vec<CountRow> = res.take(statement)?;
+            for r in rows {
+                let key = if r.table == "brand" { signals::brand_key(&r.key) } else { r.key };
+                counts.entry((r.table, key)).or_default().push((r.kind, r.n));
+            }
+        }
         let mut affinities: Vec<MemoryItem> = edges
             .into_iter()
             .map(|e| {
@@ -354,16 +388,15 @@ impl Memory {
                     "brand" => format!("Brand: {name}"),
                     _ => format!("Product: {name}"),
                 };
-                let reason = if score >= 0.0 {
-                    "from what you viewed, added and bought"
-                } else {
-                    "from returns, removals and dislikes"
-                };
+                let reason = counts
+                    .get(&(e.table.clone(), e.key.clone()))
+                    .map(|c| reason_from(c))
+                    .unwrap_or_else(|| "from what you did here".into());
                 MemoryItem {
                     id: format!("likes:{}", e.id),
                     kind: "affinity".into(),
                     label,
-                    reason: reason.into(),
+                    reason,
                     score: Some((score * 100.0).round() / 100.0),
                     at: rfc3339(e.at),
                 }
@@ -434,6 +467,41 @@ impl Memory {
             .await?
             .check()?;
         Ok(())
+    }
+}
+
+#[derive(SurrealValue)]
+struct CountRow {
+    table: String,
+    key: String,
+    kind: String,
+    n: i64,
+}
+
+/// "2 purchases, 5 views, 1 return": the signals behind an affinity, the weightiest first.
+fn reason_from(counts: &[(String, i64)]) -> String {
+    const ORDER: [(&str, &str, &str); 9] = [
+        ("like", "time you said you like it", "times you said you like it"),
+        ("dislike", "time you said you don't", "times you said you don't"),
+        ("purchase", "purchase", "purchases"),
+        ("return", "return", "returns"),
+        ("cancel", "cancelled order", "cancelled orders"),
+        ("cart_add", "cart add", "cart adds"),
+        ("cart_remove", "removal from the cart", "removals from the cart"),
+        ("view", "view", "views"),
+        ("search", "search", "searches"),
+    ];
+    let parts: Vec<String> = ORDER
+        .iter()
+        .filter_map(|(kind, one, many)| {
+            let n: i64 = counts.iter().filter(|(k, _)| k == kind).map(|(_, n)| n).sum();
+            (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
+        })
+        .collect();
+    if parts.is_empty() {
+        "from what you did here".into()
+    } else {
+        parts.join(", ")
     }
 }
 

@@ -21,11 +21,10 @@ pub async fn list_featured_products() -> Result<Vec<Product>, AppError> {
 pub async fn search_products(params: SearchParams) -> Result<ProductPage, AppError> {
     let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
     let services = crate::ssr::services()?;
-    let page = services.catalog.list(&search).await?;
-    if let Some(shopper) = crate::ssr::current_shopper().await? {
-        services.memory.record_search(&shopper, &search, Some("web")).await;
-    }
-    Ok(page)
+    Ok(match crate::ssr::current_shopper().await? {
+        Some(shopper) => services.memory.search(&shopper, &search, Some("web")).await?,
+        None => services.catalog.list(&search).await?,
+    })
 }
 
 /// One product by its slug.

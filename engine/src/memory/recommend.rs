@@ -134,6 +134,15 @@ impl Memory {
         Ok(profile)
     }
 
+    /// The shopper's positive category and brand affinities, scaled to 0..=1, for search ranking.
+    pub async fn search_affinities(&self, shopper: &Shopper) -> Result<crate::catalog::Affinities> {
+        let profile = self.profile(shopper).await?;
+        let scaled = |map: &HashMap<String, f64>| {
+            normalized(map).into_iter().filter(|(_, v)| *v > 0.0).collect::<HashMap<_, _>>()
+        };
+        Ok(crate::catalog::Affinities { categories: scaled(&profile.category), brands: scaled(&profile.brand) })
+    }
+
     async fn bought_with(&self, products: &[String]) -> Result<Vec<CoPurchase>> {
         if products.is_empty() {
             return Ok(Vec::new());

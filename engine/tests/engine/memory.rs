@@ -163,7 +163,7 @@ async fn the_export_holds_everything_the_page_shows() {
     assert_eq!(ids(&page.preference_items), ids(&export.preference_items));
     assert_eq!(page.preferences, export.preferences);
     assert!(
-        page.affinities.iter().any(|a| a.label == "Category: Coffee" || a.label.contains("coffee")),
+        page.affinities.iter().any(|a| a.label == "Category: Coffee" && a.reason == "2 views"),
         "{:?}",
         page.affinities
     );
@@ -373,4 +373,36 @@ async fn personalized_recommendations_beat_popularity_on_held_back_purchases() {
     // leaves room for tuning, not for losing the lead.
     assert!(p_hit - b_hit >= 0.5, "hit rate {p_hit:.3} vs popularity {b_hit:.3}");
     assert!(p_ndcg >= 5.0 * b_ndcg, "NDCG {p_ndcg:.3} vs popularity {b_ndcg:.3}");
+}
+
+#[tokio::test]
+async fn search_results_lean_toward_what_the_shopper_likes_while_relevance_still_wins() {
+    // The blend is bounded: a 25 % better match beats any affinity.
+    assert_eq!(engine::catalog::blend(10.0, 1.0), 12.5);
+    assert!(engine::catalog::blend(10.0, 5.0) < engine::catalog::blend(12.6, 0.0));
+
+    let services = crate::helpers::seeded().await;
+    let shopper = member(&services, "leaning@example.com").await;
+    let search = model::SearchParams { q: Some("coffee".into()), per_page: Some("40".into()), ..Default::default() }
+        .parse()
+        .unwrap();
+    let plain = services.catalog.list(&search).await.unwrap().items;
+    // A brand that first shows up well down the plain ranking.
+    let (position, liked) = plain
+        .iter()
+        .enumerate()
+        .skip(5)
+        .find(|(_, p)| plain[..5].iter().all(|q| q.brand != p.brand))
+        .map(|(i, p)| (i, p.brand.clone()))
+        .expect("a brand outside the top five");
+    services.memory.record(&shopper, Signal::about(SignalKind::Like, None, Some(liked.clone()), None)).await;
+    services.memory.flush().await;
+
+    let leaning = services.memory.search(&shopper, &search, Some("web")).await.unwrap().items;
+
+    let first_liked = leaning.iter().position(|p| p.brand == liked).unwrap();
+    assert!(first_liked < position, "{liked} rose from {position} to {first_liked}");
+    assert_eq!(leaning.len(), plain.len(), "the same results, reordered");
+    let anonymous = services.catalog.list(&search).await.unwrap().items;
+    assert_eq!(anonymous, plain, "nobody else's ranking changes");
 }

@@ -53,10 +53,11 @@ pub async fn list_products(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<ProductPage>, ApiError> {
     let search = params.parse().map_err(|e| ApiError::invalid(&e.field, e.message))?;
-    let page = state.services.catalog.list(&search).await?;
-    if let Ok(CurrentShopper(shopper)) = shopper {
-        state.services.memory.record_search(&shopper, &search, Some("api")).await;
-    }
+    let page = match shopper {
+        // A known shopper's results lean (a little) toward what they like.
+        Ok(CurrentShopper(shopper)) => state.services.memory.search(&shopper, &search, Some("api")).await?,
+        Err(_) => state.services.catalog.list(&search).await?,
+    };
     Ok(Json(page))
 }
 
