@@ -398,9 +398,10 @@ impl Llm {
     /// all as data. Nothing secret: no ids of sessions or users, no tokens.
     async fn context(&self, q: &Question<'_>) -> Value {
         let t = &q.tools;
-        let (earlier, cart, products) = tokio::join!(
+        let (earlier, cart, remembered, products) = tokio::join!(
             conversation::recent(&self.store, t.shopper, HISTORY + 1),
             t.carts.get(t.shopper),
+            t.memory.preferences(t.shopper),
             async {
                 let mut products = Vec::new();
                 for (i, id) in t.shown.iter().enumerate() {
@@ -428,6 +429,8 @@ impl Llm {
             "earlier_turns": earlier,
             "cart": cart,
             "latest_products": products,
+            // What the shopper told the shop to remember (sizes, budgets, brands, colors, avoids).
+            "remembered_preferences": remembered.ok().filter(|p| !p.is_empty()),
         })
     }
 }

@@ -329,3 +329,16 @@ async fn a_model_reciting_its_instructions_is_cut_off_and_a_checkout_token_never
     assert!(!requests.contains(&offer.token), "the confirmation token never reaches the model");
     assert!(requests.contains("confirmation_card_shown"));
 }
+
+#[tokio::test]
+async fn the_model_is_told_what_the_shop_remembers_about_the_shopper() {
+    let (services, fake) = with_llm(vec![Reply::words("Noted.")], |_| {}).await;
+    let shopper = member(&services, "remembered@example.com").await;
+    let prefs = model::memory::Preferences { avoid: vec!["leather".into()], ..Default::default() };
+    services.memory.set_preferences(&shopper, &prefs.parse().unwrap()).await.unwrap();
+
+    services.assistant.process_message(&shopper, "s1", Channel::Web, "show me boots").await.unwrap();
+
+    let context = fake.requests()[0]["messages"][1]["content"].as_str().unwrap().to_string();
+    assert!(context.contains(r#""remembered_preferences":{"#) && context.contains("leather"), "{context}");
+}
