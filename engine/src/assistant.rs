@@ -1,8 +1,10 @@
-//! The shopping assistant with its built-in brain: [`Assistant::process_message`] stores the
-//! message, builds the context (the shopper, the products shown last), classifies the intent
-//! and extracts entities ([`nlu`]), routes to an agent ([`agents`]) that acts through the
-//! shop's own services with the shopper's principal, and stores the reply with its parts and
-//! typed actions ([`conversation`]). Below a confidence threshold it asks instead of guessing.
+//! The shopping assistant: [`Assistant::stream_message`] stores the message, builds the context
+//! (the shopper, the products shown last), classifies the intent and extracts entities
+//! ([`nlu`]), and hands the message to a brain ([`brain`]): the built-in one routes the intent
+//! to an agent ([`agents`]), the language-model one ([`llm`]) lets the model call the agents as
+//! tools; either way agents act through the shop's own services with the shopper's principal.
+//! The reply streams into a [`Sink`] and is stored with its parts and typed actions
+//! ([`conversation`]).
 
 pub mod agents;
 pub mod brain;
