@@ -118,25 +118,28 @@ impl Assistant {
         sink: &Sink,
     ) -> Result<Reply> {
         let text = parse_message(text)?;
-        let shown = conversation::last_shown(&self.store, shopper).await?;
-        conversation::store(
-            &self.store,
-            shopper,
-            session_id,
-            channel.as_str(),
-            conversation::NewMessage {
-                role: "user",
-                text,
-                intent: None,
-                confidence: None,
-                parts: &[],
-                actions: &[],
-                shown: Vec::new(),
-                brain: None,
-                tokens: None,
-            },
-        )
-        .await?;
+        // What "the second one" refers to is read while the message is stored: one wait, not two.
+        let (shown, stored) = tokio::join!(
+            conversation::last_shown(&self.store, shopper),
+            conversation::store(
+                &self.store,
+                shopper,
+                session_id,
+                channel.as_str(),
+                conversation::NewMessage {
+                    role: "user",
+                    text,
+                    intent: None,
+                    confidence: None,
+                    parts: &[],
+                    actions: &[],
+                    shown: Vec::new(),
+                    brain: None,
+                    tokens: None,
+                },
+            )
+        );
+        let (shown, _) = (shown?, stored?);
 
         let classifier = self.classifier.as_ref().as_ref().map_err(|e| Error::invalid("assistant", e.to_string()))?;
         let prediction = classifier.predict(text);

@@ -79,6 +79,10 @@ impl FakeOpenAi {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}/v1", listener.local_addr()?);
         let app = Router::new().route("/v1/chat/completions", post(completions)).with_state(shared.clone());
+        // Small streamed writes leave at once, as from a real model server (no Nagle delay).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });

@@ -116,6 +116,27 @@ pub async fn recent(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<
         .collect())
 }
 
+/// The last `limit` messages' roles and words, oldest first (the language model's context; no
+/// parts, which can be large).
+pub async fn recent_words(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<(String, String)>> {
+    let mut res = store
+        .db()
+        .query(
+            "SELECT * FROM (SELECT role, text, at FROM message WHERE owner = $owner ORDER BY at DESC LIMIT $limit)
+             ORDER BY at ASC",
+        )
+        .bind(("owner", shopper.scope()))
+        .bind(("limit", i64::from(limit)))
+        .await?;
+    #[derive(SurrealValue)]
+    struct Words {
+        role: String,
+        text: String,
+    }
+    let rows: Vec<Words> = res.take(0)?;
+    Ok(rows.into_iter().map(|w| (w.role, w.text)).collect())
+}
+
 /// Language-model tokens the shopper's replies on `session_id` have spent (the budget's meter).
 pub async fn tokens_spent(store: &Store, shopper: &Shopper, session_id: &str) -> Result<u64> {
     let mut res = store

@@ -399,14 +399,19 @@ impl Llm {
     async fn context(&self, q: &Question<'_>) -> Value {
         let t = &q.tools;
         let (earlier, cart, remembered, products) = tokio::join!(
-            conversation::recent(&self.store, t.shopper, HISTORY + 1),
+            conversation::recent_words(&self.store, t.shopper, HISTORY + 1),
             t.carts.get(t.shopper),
             t.memory.preferences(t.shopper),
             async {
+                // From the listing snapshot: names and prices for the model, no database reads.
                 let mut products = Vec::new();
-                for (i, id) in t.shown.iter().enumerate() {
-                    if let Ok(p) = t.catalog.by_id(id).await {
-                        products.push(json!({ "position": i + 1, "name": p.name, "brand": p.brand, "price": p.price.to_string() }));
+                if let Ok(listing) = t.catalog.index().entries().await {
+                    for (i, id) in t.shown.iter().enumerate() {
+                        if let Some(p) =
+                            listing.by_id.get(id).and_then(|ix| listing.entries.get(*ix)).map(|e| &e.product)
+                        {
+                            products.push(json!({ "position": i + 1, "name": p.name, "brand": p.brand, "price": p.price.to_string() }));
+                        }
                     }
                 }
                 products
@@ -415,7 +420,7 @@ impl Llm {
         let mut earlier = earlier.unwrap_or_default();
         // The last stored message is the one being answered.
         earlier.pop();
-        let earlier: Vec<Value> = earlier.iter().map(|turn| json!({ "role": turn.role, "text": turn.text })).collect();
+        let earlier: Vec<Value> = earlier.iter().map(|(role, text)| json!({ "role": role, "text": text })).collect();
         let cart = cart.ok().map(|cart| {
             json!({
                 "lines": cart.lines.iter().enumerate().map(|(i, l)| json!({

@@ -30,6 +30,18 @@ struct CoPurchase {
     count: i64,
 }
 
+/// The strongest reason a product is recommended.
+#[derive(Debug, Clone, Copy)]
+enum Why {
+    Popular,
+    Category,
+    Brand,
+    StatedBrand,
+    Seen,
+    BoughtWith,
+    Similar,
+}
+
 /// What is known about the shopper, loaded in one round trip.
 #[derive(Default)]
 struct Profile {
@@ -93,16 +105,6 @@ pub fn avoided(product: &model::Product, p: &Preferences) -> Option<String> {
     None
 }
 
-/// Whether the shopper's preferences or stated aversions rule the product out (budget included).
-fn ruled_out(e: &Entry, p: &Preferences, avoided_brands: &[String]) -> bool {
-    let product = &e.product;
-    if avoided_brands.contains(&brand_key(&product.brand)) || avoided(product, p).is_some() {
-        return true;
-    }
-    let budget = p.budgets.get(product.category.as_str()).or_else(|| p.budgets.get("*"));
-    budget.is_some_and(|b| product.price.amount > *b)
-}
-
 impl Memory {
     async fn profile(&self, shopper: &Shopper) -> Result<Profile> {
         let now = self.clock.now_unix();
@@ -112,7 +114,8 @@ impl Memory {
             .query(
                 "SELECT record::tb(out) AS table, <string> record::id(out) AS key, score, at FROM likes WHERE in = $who;
                  SELECT VALUE <string> record::id(out) FROM avoids WHERE in = $who;
-                 SELECT VALUE product FROM signal WHERE owner = $owner AND kind = 'purchase' AND product != NONE;",
+                 SELECT VALUE product FROM signal WHERE owner = $owner AND kind = 'purchase' AND product != NONE;
+                 SELECT record::id(id) AS id, kind, key, value, at FROM preference WHERE owner = $owner;",
             )
             .bind(("who", owner_record(&shopper.scope())))
             .bind(("owner", shopper.scope()))
@@ -120,8 +123,8 @@ impl Memory {
         let edges: Vec<Affinity> = res.take(0)?;
         let avoided_brands: Vec<String> = res.take(1)?;
         let bought: Vec<String> = res.take(2)?;
-        let mut profile =
-            Profile { avoided_brands, bought, preferences: self.preferences(shopper).await?, ..Profile::default() };
+        let preferences = super::to_preferences(&res.take::<Vec<super::PreferenceRow>>(3)?);
+        let mut profile = Profile { avoided_brands, bought, preferences, ..Profile::default() };
         for e in edges {
             let score = decayed(e.score, e.at, now, self.half_life);
             let map = match e.table.as_str() {
@@ -205,44 +208,63 @@ impl Memory {
                 .unwrap_or_default()
         };
         let prefs = &profile.preferences;
-        let mut scored: Vec<(f64, f64, usize, String)> = Vec::new();
+        // Per brand and category position, once per request: the loop below only indexes.
+        let brand_keys: Vec<String> = listing.brands.iter().map(|b| brand_key(b)).collect();
+        let avoided_brand: Vec<bool> = brand_keys
+            .iter()
+            .map(|k| profile.avoided_brands.contains(k) || prefs.brands_avoided.iter().any(|b| brand_key(b) == *k))
+            .collect();
+        let liked_brand: Vec<bool> =
+            brand_keys.iter().map(|k| prefs.brands_liked.iter().any(|b| brand_key(b) == *k)).collect();
+        let brand_aff: Vec<Option<f64>> = brand_keys.iter().map(|k| brand.get(k).copied()).collect();
+        let category_aff: Vec<Option<f64>> = listing.categories.iter().map(|c| category.get(c).copied()).collect();
+        let budget: Vec<Option<i64>> = listing
+            .categories
+            .iter()
+            .map(|c| prefs.budgets.get(c).or_else(|| prefs.budgets.get("*")).copied())
+            .collect();
+        let checks_text = !prefs.colors_avoided.is_empty() || !prefs.avoid.is_empty();
+        let mut scored: Vec<(f64, f64, usize, Why)> = Vec::new();
         for (ix, e) in listing.entries.iter().enumerate() {
             let p = &e.product;
-            if p.stock == 0 || excluded(&p.id.0) || ruled_out(e, prefs, &profile.avoided_brands) {
+            if p.stock == 0
+                || avoided_brand[e.brand_ix]
+                || budget[e.category_ix].is_some_and(|b| p.price.amount > b)
+                || excluded(&p.id.0)
+                || (checks_text && avoided(p, prefs).is_some())
+            {
                 continue;
             }
             let pop = popularity(e) / top_pop;
-            let mut terms: Vec<(f64, String)> =
-                vec![(pop, format!("Popular in {}", category_name(p.category.as_str())))];
-            if let Some(v) = category.get(p.category.as_str()) {
-                terms.push((3.0 * v, format!("Because you like {}", category_name(p.category.as_str()))));
+            let mut best = (pop, Why::Popular);
+            let mut total = pop;
+            let mut add = |value: f64, why: Why| {
+                total += value;
+                if value > best.0 {
+                    best = (value, why);
+                }
+            };
+            if let Some(v) = category_aff[e.category_ix] {
+                add(3.0 * v, Why::Category);
             }
-            if let Some(v) = brand.get(&brand_key(&p.brand)) {
-                terms.push((2.0 * v, format!("Because you like {}", p.brand)));
+            if let Some(v) = brand_aff[e.brand_ix] {
+                add(2.0 * v, Why::Brand);
             }
-            if prefs.brands_liked.iter().any(|b| brand_key(b) == brand_key(&p.brand)) {
-                terms.push((2.0, format!("You told us you like {}", p.brand)));
+            if liked_brand[e.brand_ix] {
+                add(2.0, Why::StatedBrand);
             }
             if let Some(v) = product.get(&p.id.0) {
-                terms.push((1.0 * v, "You looked at this before".into()));
+                add(*v, Why::Seen);
             }
-            if let Some((count, from)) = co.get(&p.id.0) {
-                let why = match context {
-                    RecommendationContext::Home => format!("Because you bought {}", name_of(from)),
-                    _ => format!("Often bought with {}", name_of(from)),
-                };
-                terms.push((3.0 * count / co_top.max(1.0), why));
+            if let Some((count, _)) = co.get(&p.id.0) {
+                add(3.0 * count / co_top.max(1.0), Why::BoughtWith);
             }
-            if let Some(f) = focus {
-                if f.product.category == p.category {
-                    terms.push((4.0, format!("Similar to {}", f.product.name)));
-                }
+            if focus.is_some_and(|f| f.product.category == p.category) {
+                add(4.0, Why::Similar);
             }
-            let total: f64 = terms.iter().map(|(v, _)| v).sum();
-            let reason = terms.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, r)| r).unwrap_or_default();
-            scored.push((total, pop, ix, reason));
+            scored.push((total, pop, ix, best.1));
         }
-        let by_rank = |a: &(f64, f64, usize, String), b: &(f64, f64, usize, String)| {
+        let by_rank = |a: &(f64, f64, usize, Why), b: &(f64, f64, usize, Why)| {
             b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2))
         };
         if scored.len() > LIMIT {
@@ -252,7 +274,27 @@ impl Memory {
         scored.sort_by(by_rank);
         Ok(scored
             .into_iter()
-            .map(|(_, _, ix, reason)| Recommendation { product: listing.entries[ix].product.clone(), reason })
+            .map(|(_, _, ix, why)| {
+                let p = &listing.entries[ix].product;
+                let reason = match why {
+                    Why::Popular => format!("Popular in {}", category_name(p.category.as_str())),
+                    Why::Category => format!("Because you like {}", category_name(p.category.as_str())),
+                    Why::Brand => format!("Because you like {}", p.brand),
+                    Why::StatedBrand => format!("You told us you like {}", p.brand),
+                    Why::Seen => "You looked at this before".to_string(),
+                    Why::BoughtWith => {
+                        let from = co.get(&p.id.0).map(|(_, from)| name_of(from)).unwrap_or_default();
+                        match context {
+                            RecommendationContext::Home => format!("Because you bought {from}"),
+                            _ => format!("Often bought with {from}"),
+                        }
+                    }
+                    Why::Similar => {
+                        format!("Similar to {}", focus.map(|f| f.product.name.as_str()).unwrap_or_default())
+                    }
+                };
+                Recommendation { product: p.clone(), reason }
+            })
             .collect())
     }
 }
