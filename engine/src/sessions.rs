@@ -170,13 +170,21 @@ impl Sessions {
             return Ok(ShopperLookup::Found(Shopper::Member { user_id: user_id.to_string() }));
         }
         let Some(token) = token else { return Ok(ShopperLookup::NoSession) };
-        Ok(match self.resolve(token).await? {
+        Ok(Self::shopper_of(None, self.resolve(token).await?.as_ref()))
+    }
+
+    /// [`Sessions::shopper`] for a session the caller already resolved.
+    pub fn shopper_of(user_id: Option<&str>, session: Option<&ResolvedSession>) -> ShopperLookup {
+        if let Some(user_id) = user_id {
+            return ShopperLookup::Found(Shopper::Member { user_id: user_id.to_string() });
+        }
+        match session {
             Some(session) if session.user_id.is_none() => {
-                ShopperLookup::Found(Shopper::Guest { session_id: session.info.id })
+                ShopperLookup::Found(Shopper::Guest { session_id: session.info.id.clone() })
             }
             Some(_) => ShopperLookup::SignInExpired,
             None => ShopperLookup::NoSession,
-        })
+        }
     }
 
     /// Moves the guest session of `token` into `user_id`'s account, with everything it owns,

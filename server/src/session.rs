@@ -37,8 +37,16 @@ impl FromRequestParts<AppState> for CurrentSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = presented(&parts.headers) else { return Ok(CurrentSession(None)) };
-        Ok(CurrentSession(state.services.sessions.resolve(&token).await?))
+        // Resolved once per request, however many extractors ask.
+        if let Some(resolved) = parts.extensions.get::<CurrentSession>() {
+            return Ok(resolved.clone());
+        }
+        let resolved = match presented(&parts.headers) {
+            Some(token) => CurrentSession(state.services.sessions.resolve(&token).await?),
+            None => CurrentSession(None),
+        };
+        parts.extensions.insert(resolved.clone());
+        Ok(resolved)
     }
 }
 
@@ -90,7 +98,11 @@ impl FromRequestParts<AppState> for CurrentShopper {
         use engine::sessions::ShopperLookup;
         let crate::auth::MaybeUser(user) = crate::auth::MaybeUser::from_request_parts(parts, state).await?;
         let user = user.map(|u| u.claims.sub);
-        match state.services.sessions.shopper(user.as_deref(), presented(&parts.headers).as_ref()).await? {
+        let session = match &user {
+            Some(_) => None,
+            None => CurrentSession::from_request_parts(parts, state).await?.0,
+        };
+        match engine::sessions::Sessions::shopper_of(user.as_deref(), session.as_ref()) {
             ShopperLookup::Found(shopper) => Ok(CurrentShopper(shopper)),
             ShopperLookup::SignInExpired => Err(ApiError::unauthenticated()),
             ShopperLookup::NoSession => Err(ApiError::session_required()),

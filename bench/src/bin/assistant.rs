@@ -21,7 +21,14 @@ const MESSAGES: [&str; 6] = [
     "recommend a good coffee",
     "compare the first two",
 ];
-const ROUNDS: usize = 4;
+/// Rounds of the conversation per shopper: more when alone, so the p99 rests on 120 messages.
+fn rounds(conversations: usize) -> usize {
+    if conversations == 1 {
+        20
+    } else {
+        4
+    }
+}
 /// The fake model's own latency before its first chunk.
 const MODEL_DELAY: Duration = Duration::from_millis(25);
 
@@ -73,11 +80,15 @@ async fn main() -> anyhow::Result<()> {
             timings.len(), ms(o50), ms(o99), ms(f50), ms(f99), ms(bare)
         );
     }
-    anyhow::ensure!(fake.requests().len() >= ROUNDS * MESSAGES.len() * 51, "every message reached the model");
+    anyhow::ensure!(
+        fake.requests().len() >= (rounds(1) + rounds(50) * 50) * MESSAGES.len(),
+        "every message reached the model"
+    );
     Ok(())
 }
 
-/// `conversations` guests each sending every message `ROUNDS` times; the timings and messages/s.
+/// `conversations` guests each sending every message [`rounds`] times after one untimed warm-up
+/// message (it opens the connections); the timings and messages/s.
 async fn run(client: &reqwest::Client, shop: &Shop, conversations: usize) -> anyhow::Result<(Vec<Timing>, f64)> {
     let mut tokens = Vec::new();
     for _ in 0..conversations {
@@ -91,8 +102,9 @@ async fn run(client: &reqwest::Client, shop: &Shop, conversations: usize) -> any
         .map(|token| {
             let (client, base) = (client.clone(), shop.base.clone());
             tokio::spawn(async move {
+                converse(&client, &base, &token, "hello").await?;
                 let mut timings = Vec::new();
-                for _ in 0..ROUNDS {
+                for _ in 0..rounds(conversations) {
                     for message in MESSAGES {
                         timings.push(converse(&client, &base, &token, message).await?);
                     }

@@ -68,7 +68,8 @@ pub async fn store(
             "CREATE message SET owner = $owner, session_id = $session_id, channel = $channel, role = $role,
                  text = $text, intent = $intent, confidence = $confidence, parts_json = $parts,
                  actions_json = $actions, shown = $shown, brain = $brain, tokens = $tokens
-             RETURN VALUE record::id(id)",
+             RETURN VALUE record::id(id);
+             IF $tokens > 0 { UPSERT type::record('llm_usage', $meter) SET spent = (spent ?? 0) + $tokens; };",
         )
         .bind(("owner", shopper.scope()))
         .bind(("session_id", session_id.to_string()))
@@ -82,6 +83,7 @@ pub async fn store(
         .bind(("actions", to_json(message.actions)?))
         .bind(("shown", message.shown))
         .bind(("brain", message.brain.map(str::to_string)))
+        .bind(("meter", meter(shopper, session_id)))
         .bind(("tokens", message.tokens.map(|t| i64::try_from(t).unwrap_or(i64::MAX))))
         .await?
         .check()?;
@@ -137,15 +139,21 @@ pub async fn recent_words(store: &Store, shopper: &Shopper, limit: u32) -> Resul
     Ok(rows.into_iter().map(|w| (w.role, w.text)).collect())
 }
 
-/// Language-model tokens the shopper's replies on `session_id` have spent (the budget's meter).
+/// The key of a session's token meter: the session, or the owner when there is none.
+fn meter(shopper: &Shopper, session_id: &str) -> String {
+    if session_id.is_empty() {
+        shopper.scope()
+    } else {
+        session_id.to_string()
+    }
+}
+
+/// Language-model tokens spent on `session_id` (the budget's meter: one row, a running sum).
 pub async fn tokens_spent(store: &Store, shopper: &Shopper, session_id: &str) -> Result<u64> {
     let mut res = store
         .db()
-        .query(
-            "RETURN math::sum(SELECT VALUE tokens ?? 0 FROM message WHERE session_id = $session_id AND owner = $owner)",
-        )
-        .bind(("owner", shopper.scope()))
-        .bind(("session_id", session_id.to_string()))
+        .query("SELECT VALUE spent FROM ONLY type::record('llm_usage', $meter)")
+        .bind(("meter", meter(shopper, session_id)))
         .await?;
     let spent: Option<i64> = res.take(0)?;
     Ok(spent.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
@@ -156,8 +164,10 @@ pub async fn last_shown(store: &Store, shopper: &Shopper) -> Result<Vec<String>>
     let mut res = store
         .db()
         .query(
-            "SELECT shown, at FROM message WHERE owner = $owner AND role = 'assistant' AND array::len(shown) > 0
-             ORDER BY at DESC LIMIT 1",
+            // Only the last 20 messages count: "the second one" means something recent, and the
+            // read stays the same size however long the conversation grows.
+            "SELECT shown, at FROM (SELECT shown, role, at FROM message WHERE owner = $owner ORDER BY at DESC LIMIT 20)
+             WHERE role = 'assistant' AND array::len(shown) > 0 ORDER BY at DESC LIMIT 1",
         )
         .bind(("owner", shopper.scope()))
         .await?;
