@@ -145,6 +145,8 @@ impl Services {
         let user = &issued.user;
         let session = self.sessions.continue_for(&user.id, presented, channel, device).await?;
         self.sessions.attach_login(&session.session.id, &issued.family).await?;
+        // The promotion may have merged a guest's memory into the account's.
+        self.memory.changed(&format!("user:{}", user.id));
         let claimed = self.orders.claim_guest_orders(&user.id, user.email.as_str()).await?;
         if claimed > 0 {
             tracing::info!(user = %user.id, claimed, "guest orders joined the account");

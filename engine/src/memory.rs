@@ -86,7 +86,23 @@ pub struct Memory {
     clock: Arc<dyn Clock>,
     half_life: f64,
     queue: Option<mpsc::Sender<Job>>,
+    /// Shoppers' profiles as recommendations read them, dropped whenever their memory changes
+    /// here and after [`PROFILE_TTL`] (another instance may have changed it).
+    profiles: Arc<std::sync::Mutex<ProfileCache>>,
 }
+
+/// Cached profiles, and a change count per shopper so a profile read while their memory changed
+/// is not cached.
+#[derive(Default)]
+struct ProfileCache {
+    fresh: HashMap<String, (i64, Arc<recommend::Profile>)>,
+    changes: HashMap<String, u64>,
+}
+
+/// Seconds a cached profile is trusted without a change seen by this process.
+const PROFILE_TTL: i64 = 60;
+/// Profiles kept at most; past it the cache starts over.
+const PROFILE_CACHE: usize = 10_000;
 
 impl std::fmt::Debug for Memory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -132,7 +148,14 @@ struct SignalRow {
 impl Memory {
     /// The service; with a Tokio runtime present, starts the worker that records signals.
     pub fn new(store: Store, catalog: Catalog, clock: Arc<dyn Clock>, settings: MemorySettings) -> Self {
-        let mut memory = Self { store, catalog, clock, half_life: settings.half_life_days * 86_400.0, queue: None };
+        let mut memory = Self {
+            store,
+            catalog,
+            clock,
+            half_life: settings.half_life_days * 86_400.0,
+            queue: None,
+            profiles: Arc::default(),
+        };
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let (tx, rx) = mpsc::channel(QUEUE);
             runtime.spawn(memory.clone().work(rx));
@@ -181,7 +204,9 @@ impl Memory {
                 signal.brand.get_or_insert_with(|| entry.product.brand.clone());
             }
         }
-        signals::apply(&self.store, owner, &signal, self.clock.now_unix(), self.half_life).await
+        let written = signals::apply(&self.store, owner, &signal, self.clock.now_unix(), self.half_life).await;
+        self.changed(owner);
+        written
     }
 
     async fn enqueue(&self, job: Job) {
@@ -195,6 +220,21 @@ impl Memory {
             },
             None => self.run(job).await,
         }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, ProfileCache> {
+        // A poisoned lock only means a panic mid-insert; the map is still usable.
+        self.profiles.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Drops the cached profile of `owner` (`user:…` / `session:…`): its memory changed.
+    pub fn changed(&self, owner: &str) {
+        let mut cache = self.cache();
+        cache.fresh.remove(owner);
+        if cache.changes.len() >= PROFILE_CACHE {
+            cache.changes.clear();
+        }
+        *cache.changes.entry(owner.to_string()).or_default() += 1;
     }
 
     /// Records what `shopper` did, off the request path.
@@ -324,6 +364,7 @@ impl Memory {
             .bind(("now", self.clock.now_unix()))
             .await?
             .check()?;
+        self.changed(&shopper.scope());
         // A newly stated like or dislike moves the brand's affinity like any signal.
         for b in prefs.brands_liked.iter().filter(|b| !before.brands_liked.contains(b)) {
             self.record(shopper, Signal::about(SignalKind::Like, None, Some(b.clone()), Some("stated".into()))).await;
@@ -441,6 +482,7 @@ impl Memory {
             .await?
             .check()?;
         let deleted: Vec<surrealdb::types::Value> = res.take(0)?;
+        self.changed(&shopper.scope());
         if deleted.is_empty() {
             return Err(Error::NotFound("memory item"));
         }
@@ -466,6 +508,7 @@ impl Memory {
             .bind(("who", owner_record(&shopper.scope())))
             .await?
             .check()?;
+        self.changed(&shopper.scope());
         Ok(())
     }
 }

@@ -104,6 +104,21 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    // The uncached cost: the shopper's memory changes before every request (as when they just
+    // did something), so each one reads their profile from the database again.
+    let mut uncached = Vec::new();
+    let url = format!("{}/v1/recommendations?context=home", shop.base);
+    for _ in 0..REQUESTS {
+        services.memory.changed(&shopper.scope());
+        let t = Instant::now();
+        let res = client.get(&url).bearer_auth(&token).send().await?;
+        anyhow::ensure!(res.status().is_success(), "{}", res.status());
+        res.bytes().await?;
+        uncached.push(t.elapsed());
+    }
+    let (u50, u99) = summarize(uncached);
+    println!("1 client, recommendations, home, profile read every time: median {} p99 {}", ms(u50), ms(u99));
+
     // What a request pays to record a signal (queueing) against the write itself.
     let mut queued = Vec::new();
     for i in 0..1_000 {

@@ -43,8 +43,8 @@ enum Why {
 }
 
 /// What is known about the shopper, loaded in one round trip.
-#[derive(Default)]
-struct Profile {
+#[derive(Debug, Default)]
+pub(super) struct Profile {
     category: HashMap<String, f64>,
     brand: HashMap<String, f64>,
     product: HashMap<String, f64>,
@@ -106,7 +106,32 @@ pub fn avoided(product: &model::Product, p: &Preferences) -> Option<String> {
 }
 
 impl Memory {
-    async fn profile(&self, shopper: &Shopper) -> Result<Profile> {
+    /// The shopper's profile, from the cache while it is fresh.
+    async fn profile(&self, shopper: &Shopper) -> Result<std::sync::Arc<Profile>> {
+        let owner = shopper.scope();
+        let now = self.clock.now_unix();
+        let changes_before = {
+            let cache = self.cache();
+            if let Some((at, profile)) = cache.fresh.get(&owner) {
+                if now - at < super::PROFILE_TTL {
+                    return Ok(profile.clone());
+                }
+            }
+            cache.changes.get(&owner).copied()
+        };
+        let profile = std::sync::Arc::new(self.load_profile(shopper).await?);
+        let mut cache = self.cache();
+        // A change during the read may be missing from it: use it once, do not keep it.
+        if cache.changes.get(&owner).copied() == changes_before {
+            if cache.fresh.len() >= super::PROFILE_CACHE {
+                cache.fresh.clear();
+            }
+            cache.fresh.insert(owner, (now, profile.clone()));
+        }
+        Ok(profile)
+    }
+
+    async fn load_profile(&self, shopper: &Shopper) -> Result<Profile> {
         let now = self.clock.now_unix();
         let mut res = self
             .store
@@ -173,7 +198,7 @@ impl Memory {
         let listing = self.catalog.index().entries().await?;
         let profile = match shopper {
             Some(s) => self.profile(s).await?,
-            None => Profile::default(),
+            None => std::sync::Arc::default(),
         };
         let focus: Option<&Entry> = match context {
             RecommendationContext::Product(id) => listing.by_id.get(id).and_then(|i| listing.entries.get(*i)),
@@ -194,11 +219,14 @@ impl Memory {
         let (category, brand, product) =
             (normalized(&profile.category), normalized(&profile.brand), normalized(&profile.product));
         let top_pop = listing.entries.iter().map(popularity).fold(0.0f64, f64::max).max(1e-9);
-        let excluded = |id: &str| {
-            cart.iter().any(|c| c == id)
-                || profile.bought.iter().any(|b| b == id)
-                || focus.is_some_and(|f| f.product.id.0 == id)
-        };
+        // Looked up for each of the catalog's products: a set, not a scan of the purchases.
+        let left_out: std::collections::HashSet<&str> = cart
+            .iter()
+            .chain(profile.bought.iter())
+            .map(String::as_str)
+            .chain(focus.map(|f| f.product.id.0.as_str()))
+            .collect();
+        let excluded = |id: &str| left_out.contains(id);
         let name_of = |id: &str| {
             listing
                 .by_id
