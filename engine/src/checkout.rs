@@ -23,7 +23,7 @@ use std::time::Duration;
 use surrealdb::types::SurrealValue;
 
 /// Attempts at the order transaction before giving up on write conflicts.
-const MAX_ATTEMPTS: u32 = 8;
+const MAX_ATTEMPTS: u32 = 16;
 
 /// The checkout service.
 #[derive(Clone, Debug)]
@@ -188,7 +188,17 @@ impl Checkout {
                     tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + rand::random::<u64>() % 10))
                         .await;
                 }
-                Err(TxFailure::Conflict) => break Err(Error::Conflict("the shop is busy; please try again")),
+                Err(TxFailure::Conflict) => {
+                    // Still contended after every retry: if the stock is gone meanwhile, that is
+                    // the answer; otherwise the shopper may simply try again.
+                    let short = self.carts.get(shopper).await.ok().and_then(|c| {
+                        c.lines.into_iter().find(|l| l.quantity > l.available).map(|l| (l.name, l.available))
+                    });
+                    break Err(match short {
+                        Some((product, available)) => Error::OutOfStock { product, available },
+                        None => Error::Conflict("the shop is busy; please try again"),
+                    });
+                }
                 Err(TxFailure::OutOfStock(i)) => {
                     let line = &cart.cart.lines[i.min(cart.cart.lines.len() - 1)];
                     let available = self
