@@ -320,6 +320,11 @@ impl Memory {
     /// brands also become `likes` signals and `avoids` edges.
     pub async fn set_preferences(&self, shopper: &Shopper, prefs: &Preferences) -> Result<()> {
         let before = self.preferences(shopper).await?;
+        self.replace_preferences(shopper, &before, prefs).await
+    }
+
+    /// [`Memory::set_preferences`] when the caller already read what they replace (`before`).
+    async fn replace_preferences(&self, shopper: &Shopper, before: &Preferences, prefs: &Preferences) -> Result<()> {
         let mut rows: Vec<(String, String, String)> = Vec::new();
         for (k, v) in &prefs.sizes {
             rows.push(("size".into(), k.clone(), v.clone()));
@@ -378,10 +383,14 @@ impl Memory {
 
     /// `update_memory`: applies one change to the stated preferences.
     pub async fn change(&self, shopper: &Shopper, change: impl FnOnce(&mut Preferences)) -> Result<Preferences> {
-        let mut prefs = self.preferences(shopper).await?;
+        let before = self.preferences(shopper).await?;
+        let mut prefs = before.clone();
         change(&mut prefs);
         let prefs = prefs.parse().map_err(|e| Error::Invalid { field: "preferences", message: e.to_string() })?;
-        self.set_preferences(shopper, &prefs).await?;
+        // Nothing to write when the change changed nothing ("forget what?").
+        if prefs != before {
+            self.replace_preferences(shopper, &before, &prefs).await?;
+        }
         Ok(prefs)
     }
 

@@ -166,11 +166,12 @@ impl Sessions {
     /// guest session of `token`. A session that belongs to an account but comes without its
     /// sign-in never acts for the account: it is [`ShopperLookup::SignInExpired`].
     pub async fn shopper(&self, user_id: Option<&str>, token: Option<&SecretString>) -> Result<ShopperLookup> {
-        if let Some(user_id) = user_id {
-            return Ok(ShopperLookup::Found(Shopper::Member { user_id: user_id.to_string() }));
-        }
-        let Some(token) = token else { return Ok(ShopperLookup::NoSession) };
-        Ok(Self::shopper_of(None, self.resolve(token).await?.as_ref()))
+        // A member's token says who it is; only a guest needs the session read.
+        let session = match (user_id, token) {
+            (None, Some(token)) => self.resolve(token).await?,
+            _ => None,
+        };
+        Ok(Self::shopper_of(user_id, session.as_ref()))
     }
 
     /// [`Sessions::shopper`] for a session the caller already resolved.

@@ -49,11 +49,6 @@ impl Sink {
         Self { tx: Some(tx), sent: Mutex::default() }
     }
 
-    /// Whether anything streams (a JSON reply has no reader).
-    pub fn is_streaming(&self) -> bool {
-        self.tx.is_some()
-    }
-
     fn sent(&self) -> std::sync::MutexGuard<'_, Sent> {
         // A poisoned lock only means another sender panicked mid-append; the text is still valid.
         self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

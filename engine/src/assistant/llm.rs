@@ -31,6 +31,9 @@ const HISTORY: u32 = 10;
 /// Longest reply asked of the model, in tokens.
 const MAX_COMPLETION_TOKENS: u32 = 500;
 
+/// The tools' JSON schemas, built once (they are the same for every request).
+static TOOLS: std::sync::LazyLock<Value> = std::sync::LazyLock::new(tools::schemas);
+
 /// How to reach the model and how far to trust it with time and tokens.
 #[derive(Clone)]
 pub struct LlmSettings {
@@ -312,7 +315,7 @@ impl Llm {
         let request: CreateChatCompletionRequest = serde_json::from_value(json!({
             "model": self.settings.model,
             "messages": messages,
-            "tools": tools::schemas(),
+            "tools": &*TOOLS,
             "tool_choice": if with_tools { "auto" } else { "none" },
             "stream": true,
             "stream_options": { "include_usage": true },

@@ -42,7 +42,8 @@ enum Why {
     Similar,
 }
 
-/// What is known about the shopper, loaded in one round trip.
+/// What is known about the shopper, loaded in one round trip. Affinities are decayed to the
+/// load time and scaled to -1..=1 by the strongest of their kind (cached, so scaled once).
 #[derive(Debug, Default)]
 pub(super) struct Profile {
     category: HashMap<String, f64>,
@@ -64,12 +65,12 @@ fn popularity(e: &Entry) -> f64 {
     f64::from(e.product.rating) * (1.0 + f64::from(e.product.review_count)).ln()
 }
 
-fn normalized(map: &HashMap<String, f64>) -> HashMap<String, f64> {
+fn normalize(map: &mut HashMap<String, f64>) {
     let top = map.values().fold(0.0f64, |m, v| m.max(v.abs()));
     if top == 0.0 {
-        return HashMap::new();
+        map.clear();
     }
-    map.iter().map(|(k, v)| (k.clone(), v / top)).collect()
+    map.values_mut().for_each(|v| *v /= top);
 }
 
 /// What stated preference rules the product out, if any: an avoided brand, color or material.
@@ -159,15 +160,17 @@ impl Memory {
             };
             map.insert(e.key, score);
         }
+        normalize(&mut profile.category);
+        normalize(&mut profile.brand);
+        normalize(&mut profile.product);
         Ok(profile)
     }
 
     /// The shopper's positive category and brand affinities, scaled to 0..=1, for search ranking.
     pub async fn search_affinities(&self, shopper: &Shopper) -> Result<crate::catalog::Affinities> {
         let profile = self.profile(shopper).await?;
-        let scaled = |map: &HashMap<String, f64>| {
-            normalized(map).into_iter().filter(|(_, v)| *v > 0.0).collect::<HashMap<_, _>>()
-        };
+        let scaled =
+            |map: &HashMap<String, f64>| map.iter().filter(|(_, v)| **v > 0.0).map(|(k, v)| (k.clone(), *v)).collect();
         Ok(crate::catalog::Affinities { categories: scaled(&profile.category), brands: scaled(&profile.brand) })
     }
 
@@ -216,8 +219,7 @@ impl Memory {
             entry.0 += c.count as f64;
         }
         let co_top = co.values().fold(0.0f64, |m, (v, _)| m.max(*v));
-        let (category, brand, product) =
-            (normalized(&profile.category), normalized(&profile.brand), normalized(&profile.product));
+        let (category, brand, product) = (&profile.category, &profile.brand, &profile.product);
         let top_pop = listing.entries.iter().map(popularity).fold(0.0f64, f64::max).max(1e-9);
         // Looked up for each of the catalog's products: a set, not a scan of the purchases.
         let left_out: std::collections::HashSet<&str> = cart

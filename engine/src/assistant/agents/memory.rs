@@ -134,22 +134,25 @@ fn remove_statement(prefs: &mut Preferences, e: &Entities, text: &str) -> Vec<St
     said
 }
 
-fn memory_error(e: crate::Error) -> Answer {
-    Answer::say(format!("I couldn't save that: {e}."))
+/// Edits the stored preferences with `edit`; what changed, in words, or the answer to give when
+/// the change could not be saved.
+async fn edit_preferences(
+    t: &Tools<'_>,
+    edit: impl FnOnce(&mut Preferences) -> Vec<String>,
+) -> std::result::Result<Vec<String>, Answer> {
+    let mut said = Vec::new();
+    match t.memory.change(t.shopper, |prefs| said = edit(prefs)).await {
+        Ok(_) => Ok(said),
+        Err(e) => Err(Answer::say(format!("I couldn't save that: {e}."))),
+    }
 }
 
 /// remember_preference.
 pub async fn remember(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
-    let mut said = Vec::new();
-    let changed = t
-        .memory
-        .change(t.shopper, |prefs| {
-            said = apply_statement(prefs, e, text);
-        })
-        .await;
-    if let Err(err) = changed {
-        return Ok(memory_error(err));
-    }
+    let said = match edit_preferences(t, |prefs| apply_statement(prefs, e, text)).await {
+        Ok(said) => said,
+        Err(answer) => return Ok(answer),
+    };
     if said.is_empty() {
         return Ok(Answer::say(
             "I couldn't tell what to remember. Try \"I'm a size 10\", \"no leather please\", \"I love Patagonia\" or \"my budget for jackets is $200\".",
@@ -165,16 +168,10 @@ pub async fn remember(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer>
 
 /// forget_me: one named thing, or everything.
 pub async fn forget(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
-    let mut said = Vec::new();
-    let changed = t
-        .memory
-        .change(t.shopper, |prefs| {
-            said = remove_statement(prefs, e, text);
-        })
-        .await;
-    if let Err(err) = changed {
-        return Ok(memory_error(err));
-    }
+    let said = match edit_preferences(t, |prefs| remove_statement(prefs, e, text)).await {
+        Ok(said) => said,
+        Err(answer) => return Ok(answer),
+    };
     if !said.is_empty() {
         let summary = format!("forgot {}", said.join(", "));
         let mut answer = Answer::say(format!("Done: I {summary}."));
