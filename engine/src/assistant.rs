@@ -1,10 +1,10 @@
-//! The shopping assistant: [`Assistant::stream_message`] stores the message, builds the context
-//! (the shopper, the products shown last), classifies the intent and extracts entities
+//! The shopping assistant: [`Assistant::stream_message`] reads the conversation's end (the
+//! products shown last, the earlier turns), classifies the intent and extracts entities
 //! ([`nlu`]), and hands the message to a brain ([`brain`]): the built-in one routes the intent
 //! to an agent ([`agents`]), the language-model one ([`llm`]) lets the model call the agents as
 //! tools; either way agents act through the shop's own services with the shopper's principal.
-//! The reply streams into a [`Sink`] and is stored with its parts and typed actions
-//! ([`conversation`]).
+//! The message is stored while the brain works; the reply streams into a [`Sink`] and is stored
+//! with its parts and typed actions ([`conversation`]).
 
 pub mod agents;
 pub mod brain;
@@ -54,6 +54,8 @@ pub struct Assistant {
     classifier: Arc<std::result::Result<Classifier, nlu::classifier::TrainingError>>,
     /// Who answers: the built-in brain, or a language model falling back to it.
     brain: Arc<dyn Brain>,
+    /// The vocabulary of the catalog's current brands, rebuilt only when they change.
+    vocabulary: Arc<std::sync::Mutex<Option<Arc<Vocabulary>>>>,
 }
 
 impl std::fmt::Debug for Assistant {
@@ -81,19 +83,29 @@ impl Assistant {
             memory,
             classifier: Arc::new(Classifier::builtin()),
             brain: Arc::new(brain::Builtin),
+            vocabulary: Arc::default(),
         }
     }
 
     /// The same assistant answering through a language model (falling back to the built-in brain).
     pub fn with_llm(mut self, settings: llm::LlmSettings) -> Self {
-        self.brain = Arc::new(llm::Llm::new(settings, self.store.clone()));
+        self.brain = Arc::new(llm::Llm::new(settings));
         self
     }
 
     /// The shop's words: brands from the catalog, categories and colors built in.
-    async fn vocabulary(&self) -> Result<Vocabulary> {
+    async fn vocabulary(&self) -> Result<Arc<Vocabulary>> {
         let listing = self.catalog.index().entries().await?;
-        Ok(Vocabulary::with_brands(listing.brands.clone()))
+        // A poisoned lock only means a panic mid-swap of an Arc: the value is whole.
+        let mut cached = self.vocabulary.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match cached.as_ref() {
+            Some(v) if v.brands().eq(listing.brands.iter().map(String::as_str)) => Ok(v.clone()),
+            _ => {
+                let fresh = Arc::new(Vocabulary::with_brands(listing.brands.clone()));
+                *cached = Some(fresh.clone());
+                Ok(fresh)
+            }
+        }
     }
 
     /// Answers one message from `shopper` on `session_id`, as one reply.
@@ -118,32 +130,14 @@ impl Assistant {
         sink: &Sink,
     ) -> Result<Reply> {
         let text = parse_message(text)?;
-        // What "the second one" refers to is read while the message is stored: one wait, not two.
-        let (shown, stored) = tokio::join!(
-            conversation::last_shown(&self.store, shopper),
-            conversation::store(
-                &self.store,
-                shopper,
-                session_id,
-                channel.as_str(),
-                conversation::NewMessage {
-                    role: "user",
-                    text,
-                    intent: None,
-                    confidence: None,
-                    parts: &[],
-                    actions: &[],
-                    shown: Vec::new(),
-                    brain: None,
-                    tokens: None,
-                },
-            )
-        );
-        let (shown, _) = (shown?, stored?);
+        // One read of the conversation's end: what "the second one" refers to, and the earlier
+        // turns a language model is given.
+        let latest = conversation::latest(&self.store, shopper).await?;
+        let shown = latest.shown();
 
         let classifier = self.classifier.as_ref().as_ref().map_err(|e| Error::invalid("assistant", e.to_string()))?;
         let prediction = classifier.predict(text);
-        let entities = nlu::entities::extract(text, &self.vocabulary().await?);
+        let entities = nlu::entities::extract(text, &*self.vocabulary().await?);
         let tools = Tools {
             catalog: &self.catalog,
             carts: &self.carts,
@@ -155,9 +149,29 @@ impl Assistant {
             session_id,
             shown: &shown,
         };
-        let question = brain::Question { tools, text, prediction: prediction.clone(), entities: &entities, sink };
+        let question =
+            brain::Question { tools, text, latest: &latest, prediction: prediction.clone(), entities: &entities, sink };
+        // The message is stored while the brain works, so a model's first words do not wait for
+        // the write; it is stored before the reply (whose time comes after it), and a failed
+        // write fails the reply.
+        let user_message = conversation::NewMessage {
+            role: "user",
+            text,
+            intent: None,
+            confidence: None,
+            parts: &[],
+            actions: &[],
+            shown: Vec::new(),
+            brain: None,
+            tokens: None,
+        };
+        let (stored, answered) = tokio::join!(
+            conversation::store(&self.store, shopper, session_id, channel.as_str(), user_message),
+            self.brain.answer(&question)
+        );
+        stored?;
         // A brain that fails answers helpfully; the cause is logged, never shown.
-        let answered = self.brain.answer(&question).await.unwrap_or_else(|e| {
+        let answered = answered.unwrap_or_else(|e| {
             tracing::error!(error = %crate::error::error_chain(&e), intent = prediction.intent.as_str(), "assistant agent failed");
             brain::Answered {
                 answer: Answer::say("Something went wrong on my side. You can still shop with the search and the cart; try me again in a moment."),

@@ -132,6 +132,8 @@ pub struct Question<'a> {
     pub tools: Tools<'a>,
     /// What the shopper said (validated).
     pub text: &'a str,
+    /// The conversation's latest messages before this one.
+    pub latest: &'a super::conversation::Latest,
     /// The built-in classifier's reading of it.
     pub prediction: Prediction,
     /// Entities found in it.

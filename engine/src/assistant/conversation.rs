@@ -50,8 +50,42 @@ struct MessageRow {
 }
 
 #[derive(SurrealValue)]
-struct ShownRow {
+struct LatestRow {
+    role: String,
+    text: String,
     shown: Vec<String>,
+}
+
+/// How many of the latest messages a new message is read against: "the second one" means
+/// something recent, and the read stays the same size however long the conversation grows.
+const LATEST: i64 = 20;
+
+/// The end of a conversation as a new message needs it, read once: the products shown last and
+/// the earlier turns' words. Newest first.
+#[derive(Default)]
+pub struct Latest(Vec<LatestRow>);
+
+impl Latest {
+    /// The products the assistant showed most recently, in order ("the second one").
+    pub fn shown(&self) -> Vec<String> {
+        self.0.iter().find(|r| r.role == "assistant" && !r.shown.is_empty()).map(|r| r.shown.clone()).unwrap_or_default()
+    }
+
+    /// The last `limit` messages' roles and words, oldest first (no parts, which can be large).
+    pub fn words(&self, limit: usize) -> Vec<(String, String)> {
+        self.0.iter().take(limit).rev().map(|r| (r.role.clone(), r.text.clone())).collect()
+    }
+}
+
+/// The latest messages of the shopper's conversation (before the one being answered).
+pub async fn latest(store: &Store, shopper: &Shopper) -> Result<Latest> {
+    let mut res = store
+        .db()
+        .query("SELECT role, text, shown, at FROM message WHERE owner = $owner ORDER BY at DESC LIMIT $limit")
+        .bind(("owner", shopper.scope()))
+        .bind(("limit", LATEST))
+        .await?;
+    Ok(Latest(res.take(0)?))
 }
 
 /// Stores `message` in the shopper's conversation; returns its id.
@@ -62,15 +96,20 @@ pub async fn store(
     channel: &str,
     message: NewMessage<'_>,
 ) -> Result<String> {
+    const CREATE: &str = "CREATE message SET owner = $owner, session_id = $session_id, channel = $channel,
+             role = $role, text = $text, intent = $intent, confidence = $confidence, parts_json = $parts,
+             actions_json = $actions, shown = $shown, brain = $brain, tokens = $tokens
+         RETURN VALUE record::id(id);";
+    // The meter is written only by replies that spent tokens (most messages skip the statement).
+    let spent = message.tokens.is_some_and(|t| t > 0);
+    let sql = if spent {
+        format!("{CREATE} UPSERT type::record('llm_usage', $meter) SET spent = (spent ?? 0) + $tokens;")
+    } else {
+        CREATE.to_string()
+    };
     let mut res = store
         .db()
-        .query(
-            "CREATE message SET owner = $owner, session_id = $session_id, channel = $channel, role = $role,
-                 text = $text, intent = $intent, confidence = $confidence, parts_json = $parts,
-                 actions_json = $actions, shown = $shown, brain = $brain, tokens = $tokens
-             RETURN VALUE record::id(id);
-             IF $tokens > 0 { UPSERT type::record('llm_usage', $meter) SET spent = (spent ?? 0) + $tokens; };",
-        )
+        .query(sql)
         .bind(("owner", shopper.scope()))
         .bind(("session_id", session_id.to_string()))
         .bind(("channel", channel.to_string()))
@@ -118,27 +157,6 @@ pub async fn recent(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<
         .collect())
 }
 
-/// The last `limit` messages' roles and words, oldest first (the language model's context; no
-/// parts, which can be large).
-pub async fn recent_words(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<(String, String)>> {
-    let mut res = store
-        .db()
-        .query(
-            "SELECT * FROM (SELECT role, text, at FROM message WHERE owner = $owner ORDER BY at DESC LIMIT $limit)
-             ORDER BY at ASC",
-        )
-        .bind(("owner", shopper.scope()))
-        .bind(("limit", i64::from(limit)))
-        .await?;
-    #[derive(SurrealValue)]
-    struct Words {
-        role: String,
-        text: String,
-    }
-    let rows: Vec<Words> = res.take(0)?;
-    Ok(rows.into_iter().map(|w| (w.role, w.text)).collect())
-}
-
 /// The key of a session's token meter: the session, or the owner when there is none.
 fn meter(shopper: &Shopper, session_id: &str) -> String {
     if session_id.is_empty() {
@@ -157,22 +175,6 @@ pub async fn tokens_spent(store: &Store, shopper: &Shopper, session_id: &str) ->
         .await?;
     let spent: Option<i64> = res.take(0)?;
     Ok(spent.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
-}
-
-/// The products the assistant showed most recently, in order ("the second one").
-pub async fn last_shown(store: &Store, shopper: &Shopper) -> Result<Vec<String>> {
-    let mut res = store
-        .db()
-        .query(
-            // Only the last 20 messages count: "the second one" means something recent, and the
-            // read stays the same size however long the conversation grows.
-            "SELECT shown, at FROM (SELECT shown, role, at FROM message WHERE owner = $owner ORDER BY at DESC LIMIT 20)
-             WHERE role = 'assistant' AND array::len(shown) > 0 ORDER BY at DESC LIMIT 1",
-        )
-        .bind(("owner", shopper.scope()))
-        .await?;
-    let row: Option<ShownRow> = res.take(0)?;
-    Ok(row.map(|r| r.shown).unwrap_or_default())
 }
 
 /// Records a request for a person to take over; returns its id.

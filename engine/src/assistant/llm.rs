@@ -12,11 +12,9 @@ pub mod tools;
 use super::agents::Answer;
 use super::brain::{Answered, Brain, Builtin, Question, Sink};
 use super::conversation;
-use crate::store::Store;
 use crate::Result;
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
-use async_openai::types::chat::CreateChatCompletionRequest;
 use futures::future::BoxFuture;
 use futures::StreamExt;
 use model::Part;
@@ -27,7 +25,7 @@ use std::time::Duration;
 /// Tool rounds per message; one more round without tools lets the model sum up.
 const MAX_ROUNDS: usize = 4;
 /// Earlier messages given to the model as context.
-const HISTORY: u32 = 10;
+const HISTORY: usize = 10;
 /// Longest reply asked of the model, in tokens.
 const MAX_COMPLETION_TOKENS: u32 = 500;
 
@@ -82,17 +80,16 @@ impl LlmSettings {
 pub struct Llm {
     client: async_openai::Client<OpenAIConfig>,
     settings: LlmSettings,
-    store: Store,
 }
 
 impl Llm {
     /// A brain talking to the model `settings` name.
-    pub fn new(settings: LlmSettings, store: Store) -> Self {
+    pub fn new(settings: LlmSettings) -> Self {
         let mut config = OpenAIConfig::new().with_api_key(settings.api_key.expose_secret());
         if let Some(base) = &settings.base_url {
             config = config.with_api_base(base.trim_end_matches('/'));
         }
-        Self { client: async_openai::Client::with_config(config), settings, store }
+        Self { client: async_openai::Client::with_config(config), settings }
     }
 }
 
@@ -131,6 +128,65 @@ impl Failure {
         };
         Self::new(e.to_string(), retryable, received)
     }
+}
+
+/// A streamed chat completion request, serialized straight from borrowed parts (the tools'
+/// schemas and the messages are not copied into a typed request for every call).
+#[derive(serde::Serialize)]
+struct ChatRequest<'a> {
+    model: &'a str,
+    messages: &'a [Value],
+    tools: &'a Value,
+    tool_choice: &'static str,
+    stream: bool,
+    stream_options: StreamOptions,
+    max_completion_tokens: u32,
+}
+
+#[derive(serde::Serialize)]
+struct StreamOptions {
+    include_usage: bool,
+}
+
+/// One streamed chunk: only what the brain reads (the other fields are skipped, not parsed).
+#[derive(serde::Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<ChunkChoice>,
+    usage: Option<ChunkUsage>,
+}
+
+#[derive(serde::Deserialize)]
+struct ChunkChoice {
+    #[serde(default)]
+    index: u32,
+    #[serde(default)]
+    delta: Delta,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Delta {
+    content: Option<String>,
+    tool_calls: Option<Vec<ToolCallDelta>>,
+}
+
+#[derive(serde::Deserialize)]
+struct ToolCallDelta {
+    #[serde(default)]
+    index: u32,
+    id: Option<String>,
+    function: Option<FunctionDelta>,
+}
+
+#[derive(serde::Deserialize)]
+struct FunctionDelta {
+    name: Option<String>,
+    arguments: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ChunkUsage {
+    total_tokens: u64,
 }
 
 /// A tool call being streamed in.
@@ -312,21 +368,20 @@ impl Llm {
         run: &mut Run,
         with_tools: bool,
     ) -> std::result::Result<Completion, Failure> {
-        let request: CreateChatCompletionRequest = serde_json::from_value(json!({
-            "model": self.settings.model,
-            "messages": messages,
-            "tools": &*TOOLS,
-            "tool_choice": if with_tools { "auto" } else { "none" },
-            "stream": true,
-            "stream_options": { "include_usage": true },
-            "max_completion_tokens": MAX_COMPLETION_TOKENS,
-        }))
-        .map_err(|e| Failure::new(format!("request did not serialize: {e}"), false, false))?;
+        let request = ChatRequest {
+            model: &self.settings.model,
+            messages,
+            tools: &TOOLS,
+            tool_choice: if with_tools { "auto" } else { "none" },
+            stream: true,
+            stream_options: StreamOptions { include_usage: true },
+            max_completion_tokens: MAX_COMPLETION_TOKENS,
+        };
         let timeout = self.settings.timeout;
         let chat = self.client.chat();
         let mut stream = tokio::select! {
             () = sink.closed() => return Err(Failure::cancelled()),
-            started = tokio::time::timeout(timeout, chat.create_stream(request)) => match started {
+            started = tokio::time::timeout(timeout, chat.create_stream_byot::<_, Chunk>(&request)) => match started {
                 Err(_) => return Err(Failure::new("timed out waiting for the response", true, false)),
                 Ok(Err(e)) => return Err(Failure::from_openai(&e, false)),
                 Ok(Ok(stream)) => stream,
@@ -347,7 +402,7 @@ impl Llm {
             };
             let chunk = item.map_err(|e| Failure::from_openai(&e, received))?;
             if let Some(u) = chunk.usage {
-                usage = Some(u64::from(u.total_tokens));
+                usage = Some(u.total_tokens);
             }
             let Some(choice) = chunk.choices.into_iter().find(|c| c.index == 0) else { continue };
             if let Some(content) = choice.delta.content.filter(|c| !c.is_empty()) {
@@ -401,8 +456,7 @@ impl Llm {
     /// all as data. Nothing secret: no ids of sessions or users, no tokens.
     async fn context(&self, q: &Question<'_>) -> Value {
         let t = &q.tools;
-        let (earlier, cart, remembered, products) = tokio::join!(
-            conversation::recent_words(&self.store, t.shopper, HISTORY + 1),
+        let (cart, remembered, products) = tokio::join!(
             t.carts.get(t.shopper),
             t.memory.preferences(t.shopper),
             async {
@@ -420,10 +474,7 @@ impl Llm {
                 products
             }
         );
-        let mut earlier = earlier.unwrap_or_default();
-        // The last stored message is the one being answered.
-        earlier.pop();
-        let earlier: Vec<Value> = earlier.iter().map(|(role, text)| json!({ "role": role, "text": text })).collect();
+        let earlier: Vec<Value> = q.latest.words(HISTORY).iter().map(|(role, text)| json!({ "role": role, "text": text })).collect();
         let cart = cart.ok().map(|cart| {
             json!({
                 "lines": cart.lines.iter().enumerate().map(|(i, l)| json!({

@@ -172,6 +172,11 @@ pub async fn apply(store: &Store, owner: &str, signal: &Signal, now: i64, half_l
         at: now,
     };
     let brand = signal.brand.as_deref().map(|b| (RecordId::new("brand", brand_key(b)), b.to_string()));
+    if targets.is_empty() && brand.is_none() {
+        // History only (an assistant message, a search without a filter): one write, no edges.
+        store.db().query("CREATE signal CONTENT $row").bind(("row", row)).await?.check()?;
+        return Ok(());
+    }
     store
         .db()
         .query(

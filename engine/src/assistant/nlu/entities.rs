@@ -4,15 +4,38 @@
 
 use super::text::{is_order_id, looks_like_code, stem, words};
 
-/// The words the shop knows.
+/// The words the shop knows, each phrase kept split and stemmed as a message's words are, so
+/// matching a message stems nothing twice.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     /// Brand names as the catalog spells them.
-    pub brands: Vec<String>,
-    /// (category slug, the words shoppers use for it).
-    pub categories: Vec<(String, Vec<String>)>,
+    brands: Vec<(String, Phrase)>,
+    /// (category slug, the words shoppers use for it, its slug as words last).
+    categories: Vec<(String, Vec<Phrase>)>,
     /// Color names, lower case, longest first.
-    pub colors: Vec<String>,
+    colors: Vec<(String, Phrase)>,
+}
+
+/// A phrase as stemmed words, and its length in characters (longer names win).
+#[derive(Debug, Clone, Default)]
+struct Phrase {
+    words: Vec<String>,
+    len: usize,
+}
+
+impl Phrase {
+    fn new(text: &str) -> Self {
+        let lowered = text.to_lowercase().replace('-', " ");
+        Self { words: lowered.split(' ').filter(|w| !w.is_empty()).map(stem).collect(), len: lowered.len() }
+    }
+
+    /// Where the phrase first starts in `stemmed` (a message's stemmed words).
+    fn find(&self, stemmed: &[String]) -> Option<usize> {
+        if self.words.is_empty() {
+            return None;
+        }
+        stemmed.windows(self.words.len()).position(|w| w == self.words.as_slice())
+    }
 }
 
 /// Everyday names of the seeded categories (a category not listed is still found by its slug).
@@ -67,16 +90,24 @@ pub use model::Entities;
 impl Vocabulary {
     /// The built-in category words and colors, with the catalog's `brands`.
     pub fn with_brands(brands: Vec<String>) -> Self {
-        let mut colors: Vec<String> = COLORS.iter().map(|c| (*c).to_string()).collect();
-        colors.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        let mut colors: Vec<(String, Phrase)> = COLORS.iter().map(|c| ((*c).to_string(), Phrase::new(c))).collect();
+        colors.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
         Self {
-            brands,
+            brands: brands.into_iter().map(|b| (b.clone(), Phrase::new(&b))).collect(),
             categories: CATEGORY_WORDS
                 .iter()
-                .map(|(slug, names)| ((*slug).to_string(), names.iter().map(|n| (*n).to_string()).collect()))
+                .map(|(slug, names)| {
+                    let phrases = names.iter().chain(std::iter::once(slug)).map(|n| Phrase::new(n)).collect();
+                    ((*slug).to_string(), phrases)
+                })
                 .collect(),
             colors,
         }
+    }
+
+    /// The brands, as the catalog spells them.
+    pub fn brands(&self) -> impl Iterator<Item = &str> {
+        self.brands.iter().map(|(b, _)| b.as_str())
     }
 }
 
@@ -124,12 +155,6 @@ fn letter_size(w: &str) -> Option<&'static str> {
         "xxl" => "XXL",
         _ => return None,
     })
-}
-
-/// Whether the words starting at `i` spell `phrase`.
-fn phrase_at(words: &[String], i: usize, phrase: &str) -> bool {
-    let parts: Vec<&str> = phrase.split(' ').collect();
-    parts.len() + i <= words.len() && parts.iter().enumerate().all(|(k, p)| stem(&words[i + k]) == stem(p))
 }
 
 /// Extracts entities from `text`.
@@ -297,34 +322,24 @@ pub fn extract(text: &str, vocabulary: &Vocabulary) -> Entities {
     }
 
     // Brands, categories, colors from the vocabulary (longest phrase first).
-    let lowered: Vec<String> = w.iter().map(|x| x.to_lowercase()).collect();
+    let stemmed: Vec<String> = w.iter().map(|x| stem(&x.to_lowercase())).collect();
     // The first brand mentioned (in "compare velox and stridelab" the subject is Velox).
     e.brand = vocabulary
         .brands
         .iter()
-        .filter_map(|brand| {
-            let b = brand.to_lowercase();
-            (0..lowered.len()).find(|i| phrase_at(&lowered, *i, &b)).map(|at| (at, brand))
-        })
+        .filter_map(|(brand, phrase)| phrase.find(&stemmed).map(|at| (at, brand)))
         .min_by_key(|(at, _)| *at)
         .map(|(_, brand)| brand.clone());
     let mut best: Option<(usize, &str)> = None;
     for (slug, names) in &vocabulary.categories {
-        for name in names.iter().map(String::as_str).chain(std::iter::once(slug.as_str())) {
-            let name = name.replace('-', " ");
-            if (0..lowered.len()).any(|i| phrase_at(&lowered, i, &name)) && best.is_none_or(|(len, _)| name.len() > len)
-            {
-                best = Some((name.len(), slug.as_str()));
+        for name in names {
+            if best.is_none_or(|(len, _)| name.len > len) && name.find(&stemmed).is_some() {
+                best = Some((name.len, slug.as_str()));
             }
         }
     }
     e.category = best.map(|(_, slug)| slug.to_string());
-    for color in &vocabulary.colors {
-        if (0..lowered.len()).any(|i| phrase_at(&lowered, i, color)) {
-            e.color = Some(color.clone());
-            break;
-        }
-    }
+    e.color = vocabulary.colors.iter().find(|(_, phrase)| phrase.find(&stemmed).is_some()).map(|(c, _)| c.clone());
     let described: Vec<&str> = w
         .iter()
         .enumerate()
