@@ -151,25 +151,29 @@ impl Assistant {
         };
         let question =
             brain::Question { tools, text, latest: &latest, prediction: prediction.clone(), entities: &entities, sink };
-        // The message is stored while the brain works, so a model's first words do not wait for
-        // the write; it is stored before the reply (whose time comes after it), and a failed
-        // write fails the reply.
-        let user_message = conversation::NewMessage {
-            role: "user",
-            text,
-            intent: None,
-            confidence: None,
-            parts: &[],
-            actions: &[],
-            shown: Vec::new(),
-            brain: None,
-            tokens: None,
+        // The message is stored by its own task while the brain works, so a model's first words
+        // do not wait for the write (and the write completes even if the shopper leaves). It is
+        // stored before the reply, whose time comes after it; a failed write fails the reply.
+        let user_message = {
+            let (store, shopper, session_id, channel, text) =
+                (self.store.clone(), shopper.clone(), session_id.to_string(), channel.as_str(), text.to_string());
+            tokio::spawn(async move {
+                let message = conversation::NewMessage {
+                    role: "user",
+                    text: &text,
+                    intent: None,
+                    confidence: None,
+                    parts: &[],
+                    actions: &[],
+                    shown: Vec::new(),
+                    brain: None,
+                    tokens: None,
+                };
+                conversation::store(&store, &shopper, &session_id, channel, message).await
+            })
         };
-        let (stored, answered) = tokio::join!(
-            conversation::store(&self.store, shopper, session_id, channel.as_str(), user_message),
-            self.brain.answer(&question)
-        );
-        stored?;
+        let answered = self.brain.answer(&question).await;
+        user_message.await??;
         // A brain that fails answers helpfully; the cause is logged, never shown.
         let answered = answered.unwrap_or_else(|e| {
             tracing::error!(error = %crate::error::error_chain(&e), intent = prediction.intent.as_str(), "assistant agent failed");
