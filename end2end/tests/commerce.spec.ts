@@ -1,4 +1,4 @@
-import { test, expect, hydrated } from './fixtures';
+import { test, expect, hydrated, register } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function fillAddress(page: Page) {
@@ -43,13 +43,7 @@ test.describe('the buying journey', () => {
 
     // Registering keeps the guest's cart (the session is promoted).
     const email = `buyer-${Date.now()}@example.com`;
-    await page.goto('/register');
-    await hydrated(page);
-    await page.getByLabel('Name').fill('Ada Buyer');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('a good password');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await expect(page).toHaveURL(/\/account$/);
+    await register(page, 'Ada Buyer', email);
     await expect(page.getByTestId('cart-count')).toHaveText('1');
 
     // The same cart on another device once signed in there.

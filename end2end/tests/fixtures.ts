@@ -30,3 +30,15 @@ export { expect };
 export async function hydrated(page: Page) {
   await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
 }
+
+/// Registers a new account through the page (the password is 'a good password') and waits for
+/// the account page.
+export async function register(page: Page, name: string, email: string) {
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a good password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}

@@ -1,14 +1,8 @@
-import { test, expect, hydrated } from './fixtures';
+import { test, expect, hydrated, register } from './fixtures';
 
 test('what the shopper browses shapes their recommendations, and they can see, edit and erase it', async ({ page }) => {
   test.setTimeout(90_000);
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Name').fill('Mia Memory');
-  await page.getByLabel('Email').fill(`mia-${Date.now()}@example.com`);
-  await page.getByLabel('Password').fill('a good password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await register(page, 'Mia Memory', `mia-${Date.now()}@example.com`);
 
   // Browse coffee: the category and a product page.
   await page.goto('/category/coffee');

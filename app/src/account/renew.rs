@@ -28,17 +28,34 @@ fn forget_hint() {
 
 /// `POST /v1/auth/refresh` with the browser's cookies; true when a new pair was issued.
 async fn refresh() -> bool {
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    let promise = window().fetch_with_str_and_init("/v1/auth/refresh", &init);
-    let Ok(response) = wasm_bindgen_futures::JsFuture::from(promise).await else { return false };
-    let Ok(response) = response.dyn_into::<web_sys::Response>() else { return false };
-    if response.status() == 401 {
-        // The sign-in is gone (signed out elsewhere, expired or revoked): stop trying.
-        forget_hint();
+    for attempt in 0..2 {
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+        let promise = window().fetch_with_str_and_init("/v1/auth/refresh", &init);
+        let Ok(response) = wasm_bindgen_futures::JsFuture::from(promise).await else { return false };
+        let Ok(response) = response.dyn_into::<web_sys::Response>() else { return false };
+        match response.status() {
+            401 => {
+                // The sign-in is gone (signed out elsewhere, expired or revoked): stop trying.
+                forget_hint();
+                return false;
+            }
+            // Another tab renewed with the same cookie a moment ago: its new cookies are (or are
+            // about to be) this tab's too, so one more try a little later renews with them.
+            409 if attempt == 0 => pause(500).await,
+            _ => return response.ok(),
+        }
     }
-    response.ok()
+    false
+}
+
+/// Resolves after `ms` milliseconds.
+async fn pause(ms: i32) {
+    let promise = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Starts the renewal for this page. `signed_in` says whether the server rendered the page for

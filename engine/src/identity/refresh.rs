@@ -1,12 +1,21 @@
 //! Refresh tokens: opaque random values stored only as SHA-256 hashes, single use, rotated on
 //! every refresh within a family (one family per login). Presenting a token that was already
-//! rotated is treated as theft: the whole family is revoked.
+//! rotated is treated as theft: the whole family is revoked. Except within
+//! [`REUSE_GRACE_SECONDS`] of its rotation: two tabs of one browser renew with the same cookie
+//! at once, and the loser is told the token was just renewed (409) instead of signing the
+//! shopper out everywhere.
 
 use crate::identity::opaque::{hash_of, new_token};
 use crate::store::Store;
 use crate::{Error, Result};
 use secrecy::SecretString;
 use surrealdb::types::SurrealValue;
+
+/// How long after its rotation a token presented again is taken for a concurrent renewal by the
+/// same client (refused, nothing revoked) rather than theft (its family revoked). It is short:
+/// the race it forgives takes one round trip, and a thief replaying a token inside it still
+/// gets nothing, while a later replay still revokes the family.
+pub const REUSE_GRACE_SECONDS: u32 = 10;
 
 /// Issues, rotates and revokes refresh tokens.
 #[derive(Clone)]
@@ -36,6 +45,8 @@ struct TokenRow {
 struct StateRow {
     family: String,
     used: bool,
+    /// Rotated within the grace and its family not revoked.
+    just_used: bool,
 }
 
 impl RefreshTokens {
@@ -70,8 +81,9 @@ impl RefreshTokens {
     }
 
     /// Spends `token` and returns a new one in its family. An unknown, expired or revoked token
-    /// is 401; an already-spent one is 401 and revokes its family. Of two concurrent uses of
-    /// one token, exactly one succeeds.
+    /// is 401; one spent within [`REUSE_GRACE_SECONDS`] is a 409 that changes nothing; one
+    /// spent earlier is 401 and revokes its family. Of concurrent uses of one token, exactly
+    /// one succeeds and the others are 409s.
     pub async fn rotate(&self, token: &SecretString) -> Result<Rotated> {
         let hash = hash_of(token);
         let (new, new_hash) = new_token();
@@ -111,10 +123,17 @@ impl RefreshTokens {
         };
         match rotated {
             Some(row) => Ok(Rotated { user_id: row.user_id, family: row.family, token: new }),
-            None => {
-                self.revoke_if_reused(&hash).await?;
-                Err(Error::Unauthorized)
-            }
+            None => match self.state(&hash).await? {
+                Some(state) if state.just_used => {
+                    Err(Error::Conflict("this refresh token was just renewed by another request; use the newest one"))
+                }
+                Some(state) if state.used => {
+                    tracing::warn!(family = %state.family, "refresh token reuse: revoking its family");
+                    self.revoke_family(&state.family).await?;
+                    Err(Error::Unauthorized)
+                }
+                _ => Err(Error::Unauthorized),
+            },
         }
     }
 
@@ -137,22 +156,17 @@ impl RefreshTokens {
         Ok(())
     }
 
-    async fn revoke_if_reused(&self, hash: &str) -> Result<()> {
-        if let Some(state) = self.state(hash).await? {
-            if state.used {
-                tracing::warn!(family = %state.family, "refresh token reuse: revoking its family");
-                self.revoke_family(&state.family).await?;
-            }
-        }
-        Ok(())
-    }
-
     async fn state(&self, hash: &str) -> Result<Option<StateRow>> {
         let mut res = self
             .store
             .db()
-            .query("SELECT family, used_at != NONE AS used FROM type::record('refresh_token', $hash)")
+            .query(
+                "SELECT family, used_at != NONE AS used,
+                     used_at != NONE AND revoked_at = NONE AND used_at > time::now() - <duration> $grace AS just_used
+                 FROM type::record('refresh_token', $hash)",
+            )
             .bind(("hash", hash.to_string()))
+            .bind(("grace", format!("{REUSE_GRACE_SECONDS}s")))
             .await?;
         Ok(res.take(0)?)
     }

@@ -134,7 +134,8 @@ async fn a_refresh_rotates_and_reusing_the_old_token_revokes_the_family() {
     assert_ne!(second.refresh_token.expose_secret(), first.refresh_token.expose_secret());
     assert_eq!(second.user, first.user);
 
-    // The first token again: theft is assumed, the family dies.
+    // The first token again, past the grace for concurrent renewals: theft is assumed, the family dies.
+    rotated_a_while_ago(&services).await;
     assert!(matches!(services.identity.refresh(&first.refresh_token).await, Err(Error::Unauthorized)));
     assert!(
         matches!(services.identity.refresh(&second.refresh_token).await, Err(Error::Unauthorized)),
@@ -148,6 +149,7 @@ async fn another_login_is_another_family_and_survives_a_theft_elsewhere() {
     let phone = registered(&services).await;
     let laptop = services.identity.login("ann@example.com", secret("a long enough password")).await.unwrap();
     services.identity.refresh(&phone.refresh_token).await.unwrap();
+    rotated_a_while_ago(&services).await;
     let _ = services.identity.refresh(&phone.refresh_token).await; // reuse: phone family revoked
     assert!(services.identity.refresh(&laptop.refresh_token).await.is_ok());
 }
@@ -164,6 +166,38 @@ async fn of_concurrent_uses_of_one_refresh_token_exactly_one_succeeds() {
     let results = futures::future::join_all(attempts).await;
     let ok = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
     assert_eq!(ok, 1, "{results:?}");
+    // The others were told the token was just renewed (two tabs at once), and nothing was revoked.
+    let renewed_elsewhere = results.iter().filter(|r| matches!(r, Ok(Err(Error::Conflict(_))))).count();
+    assert_eq!(renewed_elsewhere, 3, "{results:?}");
+    let winner = results.into_iter().find_map(|r| r.ok().and_then(Result::ok)).unwrap();
+    assert!(services.identity.refresh(&winner.refresh_token).await.is_ok(), "the sign-in survives");
+}
+
+#[tokio::test]
+async fn a_token_presented_again_within_the_grace_changes_nothing() {
+    let (services, _) = services_with_keys().await;
+    let first = registered(&services).await;
+    let second = services.identity.refresh(&first.refresh_token).await.unwrap();
+    // Another tab, a moment later, with the cookie it read before the renewal.
+    assert!(matches!(services.identity.refresh(&first.refresh_token).await, Err(Error::Conflict(_))));
+    assert!(matches!(services.identity.refresh(&first.refresh_token).await, Err(Error::Conflict(_))));
+    let third = services.identity.refresh(&second.refresh_token).await.unwrap();
+    assert_eq!(third.family, first.family);
+    // A revoked family's tokens are refused, grace or not.
+    services.identity.logout(&third.refresh_token).await.unwrap();
+    assert!(matches!(services.identity.refresh(&second.refresh_token).await, Err(Error::Unauthorized)));
+}
+
+/// Moves every spent refresh token's rotation past the reuse grace.
+async fn rotated_a_while_ago(services: &engine::Services) {
+    services
+        .store
+        .client()
+        .query("UPDATE refresh_token SET used_at = time::now() - 1m WHERE used_at != NONE")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
 }
 
 #[tokio::test]

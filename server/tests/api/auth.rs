@@ -109,6 +109,18 @@ async fn refresh_rotates_and_a_replayed_token_is_refused() {
     let second: Value = res.json().await.unwrap();
     assert_ne!(second["refresh_token"], old);
 
+    // At once, the old token is a concurrent renewal's loser: refused, nothing revoked.
+    let concurrent = app.post_json("/v1/auth/refresh", &json!({"refresh_token": old})).await;
+    assert_eq!(concurrent.status(), 409);
+    let body: Value = concurrent.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "conflict");
+    // Later, it is a replay.
+    app.services
+        .store
+        .client()
+        .query("UPDATE refresh_token SET used_at = time::now() - 1m WHERE used_at != NONE")
+        .await
+        .unwrap();
     let replay = app.post_json("/v1/auth/refresh", &json!({"refresh_token": old})).await;
     assert_eq!(replay.status(), 401);
     let after = app.post_json("/v1/auth/refresh", &json!({"refresh_token": second["refresh_token"]})).await;
