@@ -118,7 +118,8 @@ pub async fn login(
 
 /// Trades a refresh token (body or cookie) for a new pair; the old one is spent.
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = AuthResponse), (status = 401, description = "Unknown, spent, expired or revoked", body = ErrorBody)))]
+    responses((status = 200, body = AuthResponse), (status = 401, description = "Unknown, spent, expired or revoked", body = ErrorBody),
+              (status = 409, description = "Renewed by another request within the last 10 s (two tabs at once); nothing revoked, use the newest token", body = ErrorBody)))]
 pub async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let token = refresh_token(&headers, &body)?.ok_or_else(ApiError::unauthenticated)?;
     let issued = state.services.identity.refresh(&token).await?;
