@@ -204,8 +204,15 @@ impl Memory {
                 signal.brand.get_or_insert_with(|| entry.product.brand.clone());
             }
         }
+        // Only a weighted signal about something in the catalog moves an edge (or, as a purchase,
+        // the bought list); history alone (an assistant message, a search by words) leaves the
+        // cached profile as it is.
+        let moves_profile = signal.kind.weight() != 0.0
+            && (signal.product.is_some() || signal.category.is_some() || signal.brand.is_some());
         let written = signals::apply(&self.store, owner, &signal, self.clock.now_unix(), self.half_life).await;
-        self.changed(owner);
+        if moves_profile {
+            self.changed(owner);
+        }
         written
     }
 
