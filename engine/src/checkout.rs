@@ -496,6 +496,8 @@ fn order_content(
     let totals = &order.totals;
     json!({
         "user_id": shopper.user_id(),
+        // Whose memory a cancellation or refund informs (a guest's session has no user id).
+        "placed_by": shopper.scope(),
         "email": order.email,
         "status": order.status.as_str(),
         "lines": order.lines.iter().map(|l| json!({

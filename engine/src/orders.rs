@@ -250,27 +250,33 @@ impl Orders {
         self.get(&OrderViewer::Admin, order_id).await
     }
 
-    /// A cancelled or returned order counts against its products in the buyer's memory
-    /// (members; a guest's order has no lasting owner to remember it for).
+    /// A cancelled or returned order counts against its products in the buyer's memory: the
+    /// account's once the order joined one, else the guest session's that placed it.
     async fn remember_undone(&self, order_id: &str, next: OrderStatus) {
         #[derive(SurrealValue)]
         struct Buyer {
             user_id: Option<String>,
+            placed_by: Option<String>,
             products: Vec<String>,
         }
         let buyer = async {
             let mut res = self
                 .store
                 .db()
-                .query("SELECT user_id, lines.product_id AS products FROM ONLY type::record('orders', $id)")
+                .query("SELECT user_id, placed_by, lines.product_id AS products FROM ONLY type::record('orders', $id)")
                 .bind(("id", order_id.to_string()))
                 .await?;
             Ok::<_, Error>(res.take::<Option<Buyer>>(0)?)
         }
         .await;
-        let Ok(Some(Buyer { user_id: Some(user_id), products })) = buyer else { return };
+        let Ok(Some(Buyer { user_id, placed_by, products })) = buyer else { return };
+        let guest = placed_by.as_deref().and_then(|p| p.strip_prefix("session:"));
+        let shopper = match (user_id, guest) {
+            (Some(user_id), _) => Shopper::Member { user_id },
+            (None, Some(session_id)) => Shopper::Guest { session_id: session_id.to_string() },
+            (None, None) => return,
+        };
         let kind = if next == OrderStatus::Cancelled { SignalKind::Cancel } else { SignalKind::Return };
-        let shopper = Shopper::Member { user_id };
         for p in products {
             self.memory.record(&shopper, Signal::product(kind, &p)).await;
         }

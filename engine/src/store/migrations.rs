@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 8, name: "assistant_brains", sql: include_str!("migrations/0008_assistant_brains.surql") },
     Migration { version: 9, name: "memory", sql: include_str!("migrations/0009_memory.surql") },
+    Migration {
+        version: 10,
+        name: "order_buyer_memory",
+        sql: include_str!("migrations/0010_order_buyer_memory.surql"),
+    },
 ];
 
 /// What a start-up did to the schema.

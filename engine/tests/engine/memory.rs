@@ -406,3 +406,24 @@ async fn search_results_lean_toward_what_the_shopper_likes_while_relevance_still
     let anonymous = services.catalog.list(&search).await.unwrap().items;
     assert_eq!(anonymous, plain, "nobody else's ranking changes");
 }
+
+#[tokio::test]
+async fn a_cancelled_or_refunded_order_counts_against_its_products_for_guests_and_members() {
+    let services = crate::helpers::seeded().await;
+    let (guest, _) = guest(&services).await;
+    let member = member(&services, "undo@example.com").await;
+    let p = product(&services, "coffee", 5).await;
+
+    services.carts.add(&guest, &p.id.0, qty(1)).await.unwrap();
+    let guest_order =
+        services.checkout.place(&guest, "guest-key", &crate::checkout::request("4242 4242 4242 4242")).await.unwrap();
+    services.orders.set_status(&guest_order.placed.order.id, model::OrderStatus::Cancelled).await.unwrap();
+    let member_order = crate::checkout::member_order(&services, &member, &p.id.0, "member-key").await;
+    services.orders.set_status(&member_order.id, model::OrderStatus::Refunded).await.unwrap();
+    services.memory.flush().await;
+
+    for (shopper, kind) in [(&guest, "cancel"), (&member, "return")] {
+        let filter = format!("owner = '{}' AND kind = '{kind}' AND product = '{}'", shopper.scope(), p.id.0);
+        assert_eq!(count(&services.store, "signal", &filter).await, 1, "{} has a {kind} signal", shopper.scope());
+    }
+}
