@@ -9,6 +9,7 @@
 pub mod agents;
 pub mod brain;
 pub mod conversation;
+pub mod handoffs;
 pub mod llm;
 pub mod nlu;
 
@@ -227,5 +228,16 @@ impl Assistant {
     /// The shopper's conversation, last `limit` turns, oldest first.
     pub async fn conversation(&self, shopper: &Shopper, limit: u32) -> Result<Vec<Turn>> {
         conversation::recent(&self.store, shopper, limit).await
+    }
+
+    /// The team's queue: requests for a person of `status`, newest first (admins only: the
+    /// caller checks).
+    pub async fn handoffs(&self, status: handoffs::HandoffStatus) -> Result<Vec<model::Handoff>> {
+        handoffs::list(&self.store, status).await
+    }
+
+    /// A team member (`staff`, their name) answers hand-off `id`; see [`handoffs::reply`].
+    pub async fn reply_to_handoff(&self, id: &str, staff: &str, text: &str) -> Result<model::Handoff> {
+        handoffs::reply(&self.store, id, staff, text).await
     }
 }

@@ -180,7 +180,7 @@ pub struct Reply {
 pub struct Turn {
     /// Message id.
     pub id: String,
-    /// `user` or `assistant`.
+    /// `user`, `assistant`, or `staff` (a person from the shop's team answering a hand-off).
     pub role: String,
     /// The words.
     pub text: String,
@@ -192,4 +192,39 @@ pub struct Turn {
     pub actions: Vec<Action>,
     /// When (RFC 3339).
     pub at: String,
+}
+
+/// A shopper's request for a person, as the team's queue shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handoff {
+    /// Hand-off id.
+    pub id: String,
+    /// `open` until the team replies, then `closed`.
+    pub status: String,
+    /// Who asked: the account's email, or `Guest`.
+    pub shopper: String,
+    /// What they said when they asked.
+    pub message: String,
+    /// When they asked (RFC 3339).
+    pub at: String,
+    /// The conversation's last turns, oldest first.
+    pub recent: Vec<Turn>,
+    /// The team's reply, once sent.
+    pub reply: Option<String>,
+}
+
+/// Longest reply from the team, in characters.
+pub const MAX_STAFF_REPLY: usize = 2_000;
+
+/// A reply from the team as accepted: trimmed, 1 to [`MAX_STAFF_REPLY`] characters.
+pub fn parse_staff_reply(text: &str) -> Result<&str, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("is empty");
+    }
+    if text.chars().count() > MAX_STAFF_REPLY {
+        return Err("must be at most 2000 characters");
+    }
+    Ok(text)
 }

@@ -8,11 +8,13 @@ use crate::{Error, Result};
 use model::{Action, Part, Turn};
 use surrealdb::types::SurrealValue;
 
-/// Promotion step (see `sessions`): a guest's messages become the user's conversation.
+/// Promotion step (see `sessions`): a guest's messages become the user's conversation, and their
+/// requests for a person follow (so the team's reply reaches the account).
 pub(crate) const PROMOTION_STEP: (&str, &str) = (
     "conversation",
     "LET $moved_messages = IF $promoted THEN (UPDATE message SET owner = 'user:' + $user
          WHERE owner = 'session:' + $session_id RETURN VALUE id) ELSE [] END;
+     IF $promoted { UPDATE handoff SET owner = 'user:' + $user WHERE owner = 'session:' + $session_id; };
      LET $merged_conversation = array::len($moved_messages);",
 );
 
@@ -132,6 +134,11 @@ pub async fn store(
 
 /// The last `limit` turns of the shopper's conversation, oldest first.
 pub async fn recent(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<Turn>> {
+    recent_of(store, &shopper.scope(), limit).await
+}
+
+/// [`recent`] for an owner scope (`user:…` / `session:…`).
+pub(crate) async fn recent_of(store: &Store, owner: &str, limit: u32) -> Result<Vec<Turn>> {
     let mut res = store
         .db()
         .query(
@@ -139,7 +146,7 @@ pub async fn recent(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<
                  <string> at AS at, at AS sort_at FROM message WHERE owner = $owner ORDER BY sort_at DESC LIMIT $limit)
              ORDER BY sort_at ASC",
         )
-        .bind(("owner", shopper.scope()))
+        .bind(("owner", owner.to_string()))
         .bind(("limit", i64::from(limit)))
         .await?;
     let rows: Vec<MessageRow> = res.take(0)?;

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "order_buyer_memory",
         sql: include_str!("migrations/0010_order_buyer_memory.surql"),
     },
+    Migration { version: 11, name: "staff_replies", sql: include_str!("migrations/0011_staff_replies.surql") },
 ];
 
 /// What a start-up did to the schema.

@@ -179,3 +179,60 @@ async fn a_confirmation_is_refused_when_the_cart_changed_since() {
     assert!(matches!(err, engine::Error::Conflict(_)), "{err:?}");
     assert_eq!(count(&services.store, "orders", "true").await, 1);
 }
+
+#[tokio::test]
+async fn a_request_for_a_person_reaches_the_teams_queue_and_their_reply_reaches_the_shoppers_chat() {
+    use engine::assistant::handoffs::HandoffStatus;
+    let services = seeded().await;
+    let (shopper, _) = guest(&services).await;
+    services.assistant.process_message(&shopper, "s1", Channel::Web, "where is my parcel?").await.unwrap();
+    let asked = services.assistant.process_message(&shopper, "s1", Channel::Web, "let me talk to a real person").await.unwrap();
+    assert_eq!(asked.intent, "human_handoff");
+    let Some(Action::HandoffRequested { request_id }) = asked.actions.first() else { panic!("{asked:?}") };
+
+    let open = services.assistant.handoffs(HandoffStatus::Open).await.unwrap();
+    let request = open.iter().find(|h| &h.id == request_id).expect("listed as open");
+    assert_eq!((request.shopper.as_str(), request.message.as_str()), ("Guest", "let me talk to a real person"));
+    assert!(request.recent.iter().any(|t| t.role == "user" && t.text == "where is my parcel?"), "{:?}", request.recent);
+
+    // Bad replies change nothing.
+    let empty = services.assistant.reply_to_handoff(request_id, "Ada", "   ").await;
+    assert!(matches!(empty, Err(engine::Error::Invalid { field: "text", .. })), "{empty:?}");
+    let unknown = services.assistant.reply_to_handoff("nope", "Ada", "Hello").await;
+    assert!(matches!(unknown, Err(engine::Error::NotFound("handoff"))), "{unknown:?}");
+
+    let answered = services.assistant.reply_to_handoff(request_id, "Ada", "Hi, I'm Ada. Your parcel left today.").await.unwrap();
+    assert_eq!((answered.status.as_str(), answered.reply.as_deref()), ("closed", Some("Hi, I'm Ada. Your parcel left today.")));
+    let chat = services.assistant.conversation(&shopper, 10).await.unwrap();
+    let last = chat.last().unwrap();
+    assert_eq!((last.role.as_str(), last.text.as_str()), ("staff", "Hi, I'm Ada. Your parcel left today."));
+
+    // Answered once: a second reply (another team member a moment later) is refused.
+    let again = services.assistant.reply_to_handoff(request_id, "Bo", "Me too").await;
+    assert!(matches!(again, Err(engine::Error::Conflict(_))), "{again:?}");
+    assert_eq!(count(&services.store, "message", "role = 'staff'").await, 1);
+    assert!(services.assistant.handoffs(HandoffStatus::Open).await.unwrap().iter().all(|h| &h.id != request_id));
+    assert!(services.assistant.handoffs(HandoffStatus::Closed).await.unwrap().iter().any(|h| &h.id == request_id));
+}
+
+#[tokio::test]
+async fn a_guests_request_follows_them_into_their_account() {
+    use engine::assistant::handoffs::HandoffStatus;
+    let services = seeded().await;
+    let (shopper, token) = guest(&services).await;
+    let asked = services.assistant.process_message(&shopper, "s1", Channel::Web, "i need a human").await.unwrap();
+    let Some(Action::HandoffRequested { request_id }) = asked.actions.first() else { panic!("{asked:?}") };
+    let issued = services
+        .identity
+        .register(model::Email::parse("asker@example.com").unwrap(), secrecy::SecretString::from("correct horse battery"), "Asker")
+        .await
+        .unwrap();
+    services.continue_signed_in(&issued, Some(&token), Channel::Web, "test").await.unwrap();
+
+    let open = services.assistant.handoffs(HandoffStatus::Open).await.unwrap();
+    assert_eq!(open.iter().find(|h| &h.id == request_id).unwrap().shopper, "asker@example.com");
+    services.assistant.reply_to_handoff(request_id, "Ada", "Happy to help!").await.unwrap();
+    let account = engine::shopper::Shopper::Member { user_id: issued.user.id.clone() };
+    let chat = services.assistant.conversation(&account, 10).await.unwrap();
+    assert_eq!(chat.last().map(|t| (t.role.as_str(), t.text.as_str())), Some(("staff", "Happy to help!")));
+}

@@ -1,0 +1,129 @@
+//! The team's queue of hand-offs: requests for a person that the assistant recorded, each shown
+//! with the conversation's last turns, and answered by a reply that lands in the shopper's
+//! conversation (role `staff`, so it shows in their chat on every channel) and closes the request.
+
+use super::conversation;
+use crate::store::Store;
+use crate::{Error, Result};
+use model::{parse_staff_reply, Handoff};
+use surrealdb::types::SurrealValue;
+
+/// Turns of the conversation shown with each request.
+const RECENT_TURNS: u32 = 6;
+/// Requests listed at most (newest first).
+const LISTED: i64 = 50;
+
+/// Which requests to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffStatus {
+    /// Waiting for the team.
+    Open,
+    /// Answered.
+    Closed,
+}
+
+impl HandoffStatus {
+    /// `open` or `closed`; anything else is None.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "open" => Some(Self::Open),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+#[derive(SurrealValue)]
+struct HandoffRow {
+    id: String,
+    owner: String,
+    message: String,
+    status: String,
+    at: String,
+    reply: Option<String>,
+    email: Option<String>,
+}
+
+/// The request's fields, and for a member's the account's email.
+const FIELDS: &str = "record::id(id) AS id, owner, message, status, <string> at AS at, at AS sort_at, reply,
+    IF string::starts_with(owner, 'user:') THEN
+        (SELECT VALUE email FROM type::record('user', string::slice($parent.owner, 5)))[0]
+    END AS email";
+
+/// Requests of `status`, newest first, each with the conversation's last turns.
+pub async fn list(store: &Store, status: HandoffStatus) -> Result<Vec<Handoff>> {
+    let mut res = store
+        .db()
+        .query(format!("SELECT {FIELDS} FROM handoff WHERE status = $status ORDER BY sort_at DESC LIMIT $limit"))
+        .bind(("status", status.as_str()))
+        .bind(("limit", LISTED))
+        .await?;
+    let rows: Vec<HandoffRow> = res.take(0)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(with_turns(store, row).await?);
+    }
+    Ok(out)
+}
+
+async fn one(store: &Store, id: &str) -> Result<Handoff> {
+    let mut res = store
+        .db()
+        .query(format!("SELECT {FIELDS} FROM type::record('handoff', $id)"))
+        .bind(("id", id.to_string()))
+        .await?;
+    let row: Option<HandoffRow> = res.take(0)?;
+    with_turns(store, row.ok_or(Error::NotFound("handoff"))?).await
+}
+
+async fn with_turns(store: &Store, row: HandoffRow) -> Result<Handoff> {
+    let recent = conversation::recent_of(store, &row.owner, RECENT_TURNS).await?;
+    Ok(Handoff {
+        id: row.id,
+        status: row.status,
+        shopper: row.email.unwrap_or_else(|| "Guest".to_string()),
+        message: row.message,
+        at: row.at,
+        recent,
+        reply: row.reply,
+    })
+}
+
+/// Answers the open request `id` as `staff` (the team member's name): the reply joins the
+/// shopper's conversation and the request closes, in one transaction. An unknown request is 404;
+/// one already answered (by someone else a moment ago, say) is 409 and changes nothing.
+pub async fn reply(store: &Store, id: &str, staff: &str, text: &str) -> Result<Handoff> {
+    let text = parse_staff_reply(text).map_err(|m| Error::invalid("text", m))?;
+    let mut res = store
+        .db()
+        .query(
+            "BEGIN TRANSACTION;
+             LET $h = (UPDATE type::record('handoff', $id) SET status = 'closed', reply = $text,
+                 replied_by = $staff, replied_at = time::now() WHERE status = 'open' RETURN AFTER)[0];
+             IF $h != NONE {
+                 CREATE message SET owner = $h.owner, session_id = $h.session_id, channel = 'dashboard',
+                     role = 'staff', text = $text, shown = [];
+             };
+             RETURN $h != NONE;
+             COMMIT TRANSACTION;",
+        )
+        .bind(("id", id.to_string()))
+        .bind(("text", text.to_string()))
+        .bind(("staff", staff.to_string()))
+        .await?
+        .check()?;
+    let answered: Option<bool> = res.take(res.num_statements().saturating_sub(2))?;
+    if answered != Some(true) {
+        // Tells the two refusals apart (404 unknown, 409 answered already).
+        one(store, id).await?;
+        return Err(Error::Conflict("this hand-off was already answered"));
+    }
+    one(store, id).await
+}
