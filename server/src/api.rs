@@ -5,6 +5,7 @@ mod cart;
 mod catalog;
 mod checkout;
 mod error;
+mod handoffs;
 mod interactions;
 mod json;
 mod memory;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/admin/orders", get(orders::admin_list))
         .route("/admin/orders/{id}/status", post(orders::admin_set_status))
+        .route("/admin/handoffs", get(handoffs::list))
+        .route("/admin/handoffs/{id}/reply", post(handoffs::reply))
         .route("/auth/register", post(auth::register))
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))

@@ -200,3 +200,40 @@ async fn with_a_language_model_configured_its_tokens_stream_before_the_reply_is_
     let sent = serde_json::to_string(&fake.requests()).unwrap();
     assert!(!sent.contains("sk-test-secret") && !sent.contains(&token), "no secret in what the model is sent");
 }
+
+#[tokio::test]
+async fn the_team_answers_a_request_for_a_person_and_the_reply_is_in_the_shoppers_conversation() {
+    let app = spawn_app().await;
+    let guest = app.guest().await;
+    let (status, asked) =
+        app.call("POST", "/v1/interactions", &guest, Some(json!({"message": "i need a human"})), None).await;
+    assert_eq!(status, 200, "{asked}");
+    let id = asked["actions"][0]["request_id"].as_str().unwrap().to_string();
+
+    // Only admins see the queue or answer it.
+    let customer = app.member("curious@example.com").await;
+    assert_eq!(app.call("GET", "/v1/admin/handoffs", &customer, None, None).await.0, 403);
+    let reply_path = format!("/v1/admin/handoffs/{id}/reply");
+    assert_eq!(app.call("POST", &reply_path, &customer, Some(json!({"text": "hi"})), None).await.0, 403);
+
+    let admin = app.admin().await;
+    let (status, queue) = app.call("GET", "/v1/admin/handoffs", &admin, None, None).await;
+    assert_eq!(status, 200, "{queue}");
+    let request = queue["items"].as_array().unwrap().iter().find(|h| h["id"] == id.as_str()).unwrap();
+    assert_eq!((request["status"].as_str(), request["shopper"].as_str()), (Some("open"), Some("Guest")));
+    let (status, bad) = app.call("GET", "/v1/admin/handoffs?status=maybe", &admin, None, None).await;
+    assert_eq!((status, bad["error"]["field"].as_str()), (422, Some("status")));
+    let (status, empty) = app.call("POST", &reply_path, &admin, Some(json!({"text": " "})), None).await;
+    assert_eq!((status, empty["error"]["field"].as_str()), (422, Some("text")));
+
+    let (status, answered) =
+        app.call("POST", &reply_path, &admin, Some(json!({"text": "Hello, this is the team."})), None).await;
+    assert_eq!(status, 200, "{answered}");
+    assert_eq!(answered["status"], "closed");
+    assert_eq!(app.call("POST", &reply_path, &admin, Some(json!({"text": "again"})), None).await.0, 409);
+    assert_eq!(app.call("POST", "/v1/admin/handoffs/nope/reply", &admin, Some(json!({"text": "hi"})), None).await.0, 404);
+
+    let (_, conversation) = app.call("GET", "/v1/interactions", &guest, None, None).await;
+    let last = conversation["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["role"].as_str(), last["text"].as_str()), (Some("staff"), Some("Hello, this is the team.")));
+}
