@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/orders") view=orders::OrdersPage/>
                         <Route path=path!("/orders/:id") view=orders::OrderPage/>
                         <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
+                        <Route path=path!("/admin/handoffs") view=admin::AdminHandoffsPage/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -1,4 +1,4 @@
-import { test, expect, hydrated } from './fixtures';
+import { test, expect, hydrated, signInAsAdmin } from './fixtures';
 
 test('the assistant streams a reply with product cards, adds one from its card, and the conversation survives a reload', async ({ page }) => {
   await page.goto('/');
@@ -31,4 +31,42 @@ test('the assistant streams a reply with product cards, adds one from its card, 
   await hydrated(page);
   await page.getByRole('button', { name: 'Ask the assistant' }).click();
   await expect(page.getByRole('dialog', { name: 'Shopping assistant' }).locator('.chat__turn--user')).toHaveCount(2);
+});
+
+test('a shopper asks for a person, the team answers from the dashboard, and the answer is in their chat', async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  const ref = `parcel ref Q${Date.now()}`;
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Ask the assistant' }).click();
+  const chat = page.getByRole('dialog', { name: 'Shopping assistant' });
+  await chat.getByLabel('Message').fill(`my ${ref} has not arrived`);
+  await chat.getByRole('button', { name: 'Send' }).click();
+  await expect(chat.locator('.chat__turn--assistant')).toHaveCount(1);
+  await chat.getByLabel('Message').fill('let me talk to a real person');
+  await chat.getByRole('button', { name: 'Send' }).click();
+  await expect(chat.locator('.chat__turn--assistant[data-intent="human_handoff"]')).toContainText('a person from our team');
+
+  // The team's queue shows the request with the conversation; a reply answers it.
+  const { context: adminContext, page: admin } = await signInAsAdmin(browser);
+  await admin.getByRole('link', { name: 'Admin', exact: true }).click();
+  await admin.getByRole('link', { name: 'Requests for a person' }).click();
+  await expect(admin).toHaveURL(/\/admin\/handoffs$/);
+  const request = admin.locator('.handoffs__item', { hasText: ref });
+  await expect(request.locator('.handoffs__message')).toHaveText('let me talk to a real person');
+  await hydrated(admin);
+  await request.getByLabel('Reply to the shopper').fill('Hi, this is Sam from the team: your parcel left our warehouse today.');
+  await request.getByRole('button', { name: 'Send reply' }).click();
+  await expect(admin.locator('.handoffs__item', { hasText: ref })).toHaveCount(0);
+  await admin.getByRole('link', { name: 'Answered' }).click();
+  await expect(admin.locator('.handoffs__item', { hasText: ref }).locator('.handoffs__reply')).toContainText('your parcel left');
+  await adminContext.close();
+
+  // The shopper's chat has the answer, marked as from a person.
+  await page.reload();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Ask the assistant' }).click();
+  const answer = page.getByRole('dialog', { name: 'Shopping assistant' }).locator('.chat__turn--staff');
+  await expect(answer).toContainText('From our team');
+  await expect(answer).toContainText('your parcel left our warehouse today');
 });

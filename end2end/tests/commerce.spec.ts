@@ -1,4 +1,4 @@
-import { test, expect, hydrated, register } from './fixtures';
+import { test, expect, hydrated, register, signInAsAdmin } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function fillAddress(page: Page) {
@@ -146,14 +146,7 @@ test('an admin ships and delivers an order from the dashboard, and the shopper s
   const guestLink = page.url();
 
   // The admin moves it along.
-  const adminContext = await browser.newContext();
-  const admin = await adminContext.newPage();
-  await admin.goto('/login');
-  await hydrated(admin);
-  await admin.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? 'admin@waypoint.test');
-  await admin.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password');
-  await admin.getByRole('button', { name: 'Sign in' }).click();
-  await expect(admin).toHaveURL(/\/account$/);
+  const { context: adminContext, page: admin } = await signInAsAdmin(browser);
   await admin.getByRole('link', { name: 'Admin', exact: true }).click();
   const row = admin.locator(`.orders__item[data-order-id="${orderId}"]`);
   await expect(row.getByTestId('admin-order-status')).toHaveText('Paid');

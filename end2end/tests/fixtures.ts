@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, Browser, Page } from '@playwright/test';
 
 // Every test fails on a page error, a console error, or any response of 400 or more, except
 // the failures a test declares it expects (e.g. a refused sign-in).
@@ -41,4 +41,17 @@ export async function register(page: Page, name: string, email: string) {
   await page.getByLabel('Password').fill('a good password');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/account$/);
+}
+
+/// Signs the seeded admin in on a fresh browser context; close the context when done.
+export async function signInAsAdmin(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? 'admin@waypoint.test');
+  await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return { context, page };
 }

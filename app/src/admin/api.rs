@@ -1,8 +1,9 @@
-//! Server functions for the dashboard: the same engine calls as `/v1/admin/orders`.
+//! Server functions for the dashboard: the same engine calls as `/v1/admin/orders` and
+//! `/v1/admin/handoffs`.
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use model::Order;
+use model::{Handoff, Order};
 
 /// Every order, newest first, optionally of one status.
 #[server]
@@ -26,4 +27,27 @@ pub async fn admin_set_order_status(id: String, status: String) -> Result<Order,
     let status = model::OrderStatus::parse(&status)
         .ok_or_else(|| AppError::Invalid { field: "status".into(), message: format!("unknown status `{status}`") })?;
     Ok(crate::ssr::services()?.orders.set_status(&id, status).await?)
+}
+
+/// Requests for a person, newest first: `open` (the default) or `closed`.
+#[server]
+pub async fn admin_handoffs(status: Option<String>) -> Result<Vec<Handoff>, AppError> {
+    crate::ssr::require_admin()?;
+    let status = match status.as_deref().filter(|s| !s.is_empty()) {
+        None => engine::assistant::handoffs::HandoffStatus::Open,
+        Some(s) => engine::assistant::handoffs::HandoffStatus::parse(s).ok_or_else(|| AppError::Invalid {
+            field: "status".into(),
+            message: format!("unknown status `{s}`; expected open or closed"),
+        })?,
+    };
+    Ok(crate::ssr::services()?.assistant.handoffs(status).await?)
+}
+
+/// Answers request `id`: the reply joins the shopper's conversation, signed with the admin's name.
+#[server]
+pub async fn admin_reply_handoff(id: String, text: String) -> Result<Handoff, AppError> {
+    let claims = crate::ssr::require_admin()?;
+    let services = crate::ssr::services()?;
+    let staff = services.identity.accounts.by_id(&claims.sub).await?;
+    Ok(services.assistant.reply_to_handoff(&id, &staff.name, &text).await?)
 }

@@ -1,13 +1,14 @@
 //! `/admin/orders`: every order with its status, and a button for each move the status machine
-//! allows from there.
+//! allows from there. `/admin/handoffs`: shoppers' requests for a person, with their
+//! conversation, and a reply that reaches their chat.
 
-use super::api::{admin_orders, AdminSetOrderStatus};
+use super::api::{admin_handoffs, admin_orders, AdminReplyHandoff, AdminSetOrderStatus};
 use crate::error::AppError;
 use crate::layout::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use model::{Order, OrderStatus};
+use model::{Handoff, Order, OrderStatus};
 
 /// The orders dashboard.
 #[component]
@@ -18,6 +19,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
     let orders = Resource::new(move || (status(), set_status.version().get()), |(status, _)| admin_orders(status));
     view! {
         <Title text=format!("Orders · Admin · {}", crate::SHOP_NAME)/>
+        <AdminNav/>
         <h1 class="page-title">"Orders"</h1>
         <nav class="admin-filter" aria-label="Filter by status">
             <a class="facet__value" href="/admin/orders">"All"</a>
@@ -25,24 +27,14 @@ pub fn AdminOrdersPage() -> impl IntoView {
                 <a class="facet__value" href=format!("/admin/orders?status={}", s.as_str())>{s.label()}</a>
             }).collect_view()}
         </nav>
-        {move || match set_status.value().get() {
-            Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
-            _ => None,
-        }}
+        {move || refusal(set_status.value().get())}
         <Suspense fallback=|| view! { <p class="loading">"Loading orders…"</p> }>
             {move || Suspend::new(async move {
-                match orders.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No orders."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="orders">
-                            {list.into_iter().map(|order| view! { <AdminOrderRow order set_status/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(AppError::Forbidden) | Err(AppError::Unauthorized(_)) => view! {
-                        <section class="notice"><p>"This page is for the shop's admins. "<a class="link" href="/login">"Sign in"</a>" with an admin account."</p></section>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
+                listing(orders.await, "No orders.", |list| view! {
+                    <ul class="orders">
+                        {list.into_iter().map(|order| view! { <AdminOrderRow order set_status/> }).collect_view()}
+                    </ul>
+                }.into_any())
             })}
         </Suspense>
     }
@@ -70,6 +62,109 @@ fn AdminOrderRow(order: Order, set_status: ServerAction<AdminSetOrderStatus>) ->
                     }
                 }).collect_view()}
             </span>
+        </li>
+    }
+}
+
+/// The dashboard's sections.
+#[component]
+fn AdminNav() -> impl IntoView {
+    view! {
+        <nav class="admin-nav" aria-label="Dashboard">
+            <a class="header-link" href="/admin/orders">"Orders"</a>
+            <a class="header-link" href="/admin/handoffs">"Requests for a person"</a>
+        </nav>
+    }
+}
+
+/// A dashboard action's refusal, shown above the list.
+fn refusal<T>(outcome: Option<Result<T, AppError>>) -> Option<impl IntoView> {
+    match outcome {
+        Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
+        _ => None,
+    }
+}
+
+/// A dashboard list: `empty` when there is nothing, the admins-only notice when refused.
+fn listing<T>(loaded: Result<Vec<T>, AppError>, empty: &'static str, shown: impl FnOnce(Vec<T>) -> AnyView) -> AnyView {
+    match loaded {
+        Ok(list) if list.is_empty() => view! { <p class="empty">{empty}</p> }.into_any(),
+        Ok(list) => shown(list),
+        Err(AppError::Forbidden) | Err(AppError::Unauthorized(_)) => view! { <AdminsOnly/> }.into_any(),
+        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+    }
+}
+
+/// What a signed-out visitor or a customer sees on a dashboard page.
+#[component]
+fn AdminsOnly() -> impl IntoView {
+    view! {
+        <section class="notice"><p>"This page is for the shop's admins. "<a class="link" href="/login">"Sign in"</a>" with an admin account."</p></section>
+    }
+}
+
+/// The team's queue of requests for a person.
+#[component]
+pub fn AdminHandoffsPage() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.read().get("status").filter(|s| !s.is_empty());
+    let reply = ServerAction::<AdminReplyHandoff>::new();
+    let requests = Resource::new(move || (status(), reply.version().get()), |(status, _)| admin_handoffs(status));
+    view! {
+        <Title text=format!("Requests for a person · Admin · {}", crate::SHOP_NAME)/>
+        <AdminNav/>
+        <h1 class="page-title">"Requests for a person"</h1>
+        <nav class="admin-filter" aria-label="Filter by status">
+            <a class="facet__value" href="/admin/handoffs">"Open"</a>
+            <a class="facet__value" href="/admin/handoffs?status=closed">"Answered"</a>
+        </nav>
+        {move || refusal(reply.value().get())}
+        <Suspense fallback=|| view! { <p class="loading">"Loading requests…"</p> }>
+            {move || Suspend::new(async move {
+                listing(requests.await, "No requests here.", |list| view! {
+                    <ul class="handoffs">
+                        {list.into_iter().map(|handoff| view! { <HandoffView handoff reply/> }).collect_view()}
+                    </ul>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HandoffView(handoff: Handoff, reply: ServerAction<AdminReplyHandoff>) -> impl IntoView {
+    let who = |role: &str| match role {
+        "user" => "Shopper",
+        "staff" => "Team",
+        _ => "Assistant",
+    };
+    let id = handoff.id.clone();
+    view! {
+        <li class="handoffs__item" data-handoff-id=handoff.id.clone()>
+            <p>
+                <strong>{handoff.shopper.clone()}</strong>" "
+                <span class="muted">{handoff.at.get(..16).unwrap_or_default().replace('T', " ")}</span>" "
+                <span class=format!("badge badge--{}", handoff.status)>{if handoff.status == "open" { "Open" } else { "Answered" }}</span>
+            </p>
+            <blockquote class="handoffs__message">{handoff.message.clone()}</blockquote>
+            <ol class="handoffs__turns" aria-label="Conversation">
+                {handoff.recent.iter().map(|t| view! {
+                    <li class=format!("handoffs__turn handoffs__turn--{}", t.role)><span class="muted">{who(&t.role)}": "</span>{t.text.clone()}</li>
+                }).collect_view()}
+            </ol>
+            {match handoff.reply.clone() {
+                Some(text) => view! { <p class="handoffs__reply"><span class="muted">"Replied: "</span>{text}</p> }.into_any(),
+                None => view! {
+                    <ActionForm action=reply attr:class="handoffs__form">
+                        <input type="hidden" name="id" value=id/>
+                        <label class="field">
+                            <span>"Reply to the shopper"</span>
+                            <textarea name="text" required maxlength="2000" rows="3"></textarea>
+                        </label>
+                        <button class="button" type="submit" disabled=move || reply.pending().get()>"Send reply"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
         </li>
     }
 }

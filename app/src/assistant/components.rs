@@ -153,9 +153,16 @@ pub fn ChatPanel() -> impl IntoView {
 
 #[component]
 fn TurnView(turn: Turn, submit: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
-    let class = if turn.role == "user" { "chat__turn chat__turn--user" } else { "chat__turn chat__turn--assistant" };
+    let class = match turn.role.as_str() {
+        "user" => "chat__turn chat__turn--user",
+        "staff" => "chat__turn chat__turn--staff",
+        _ => "chat__turn chat__turn--assistant",
+    };
+    // A person from the team answered a hand-off: say so, the shopper asked for one.
+    let from_team = (turn.role == "staff").then(|| view! { <p class="chat__from">"From our team"</p> });
     view! {
         <li class=class data-intent=turn.intent.clone().unwrap_or_default()>
+            {from_team}
             <p class="chat__text">{turn.text.clone()}</p>
             {turn.parts.into_iter().map(|part| view! { <PartView part submit/> }).collect_view()}
         </li>
