@@ -62,7 +62,12 @@ test('a shopper asks for a person, the team answers from the dashboard, and the 
   await expect(admin.locator('.handoffs__item', { hasText: ref }).locator('.handoffs__reply')).toContainText('your parcel left');
   await adminContext.close();
 
-  // The shopper's chat has the answer, marked as from a person.
+  // The open chat picks the answer up by itself, marked as from a person.
+  const live = chat.locator('.chat__turn--staff');
+  await expect(live).toContainText('your parcel left our warehouse today', { timeout: 15_000 });
+  await expect(live).toContainText('From our team');
+
+  // And it stays in the conversation.
   await page.reload();
   await hydrated(page);
   await page.getByRole('button', { name: 'Ask the assistant' }).click();

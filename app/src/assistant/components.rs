@@ -5,6 +5,9 @@ use crate::cart::cart_version;
 use leptos::prelude::*;
 use model::{Action, Part, Product, Turn};
 
+/// Seconds between two reads of the conversation while a person's answer is awaited.
+const HANDOFF_POLL_SECONDS: u64 = 5;
+
 /// The launcher and the panel, on every page.
 #[component]
 pub fn ChatPanel() -> impl IntoView {
@@ -29,6 +32,36 @@ pub fn ChatPanel() -> impl IntoView {
                     loaded.set(true);
                 }
             });
+        }
+    });
+    // A person from the team answers a hand-off in this conversation: while one is waiting and
+    // the panel is open, the conversation is read again every few seconds so the answer shows
+    // up here (the request says "they'll reply here").
+    let awaiting_person = move || {
+        turns.with(|t| {
+            let asked = t.iter().rposition(|turn| turn.actions.iter().any(|a| matches!(a, Action::HandoffRequested { .. })));
+            let answered = t.iter().rposition(|turn| turn.role == "staff");
+            matches!((asked, answered), (Some(a), b) if b.is_none_or(|b| b < a))
+        })
+    };
+    Effect::new(move |_| {
+        if !(open.get() && awaiting_person()) {
+            return;
+        }
+        let poll = move || {
+            if pending.get_untracked() {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = my_conversation().await {
+                    if !pending.get_untracked() && list.len() > turns.with_untracked(Vec::len) {
+                        turns.set(list);
+                    }
+                }
+            });
+        };
+        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(HANDOFF_POLL_SECONDS)) {
+            on_cleanup(move || handle.clear());
         }
     });
     let submit = move |text: String| {
