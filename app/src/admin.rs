@@ -5,5 +5,5 @@
 mod api;
 mod pages;
 
-pub use api::{admin_handoffs, admin_orders, admin_reply_handoff, admin_set_order_status};
-pub use pages::{AdminHandoffsPage, AdminOrdersPage};
+pub use api::{admin_handoffs, admin_open_handoffs, admin_orders, admin_reply_handoff, admin_set_order_status};
+pub use pages::{AdminHandoffsPage, AdminLinks, AdminOrdersPage};

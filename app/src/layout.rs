@@ -29,7 +29,7 @@ pub fn Header(
                                 <a class="account-link" href="/account">{user.name}</a>
                                 <a class="header-link" href="/orders">"Orders"</a>
                                 <a class="header-link" href="/account/memory">"What we remember"</a>
-                                {(user.role == model::Role::Admin).then(|| view! { <a class="header-link" href="/admin/orders">"Admin"</a> })}
+                                {(user.role == model::Role::Admin).then(|| view! { <crate::admin::AdminLinks/> })}
                             }.into_any(),
                             _ => view! { <a class="account-link" href="/login">"Sign in"</a> }.into_any(),
                         }

@@ -49,8 +49,8 @@ test('a shopper asks for a person, the team answers from the dashboard, and the 
 
   // The team's queue shows the request with the conversation; a reply answers it.
   const { context: adminContext, page: admin } = await signInAsAdmin(browser);
-  await admin.getByRole('link', { name: 'Admin', exact: true }).click();
-  await admin.getByRole('link', { name: 'Requests for a person' }).click();
+  // The header tells the admin someone is waiting, and leads to the queue.
+  await admin.getByRole('link', { name: /requests? for a person waiting/ }).click();
   await expect(admin).toHaveURL(/\/admin\/handoffs$/);
   const request = admin.locator('.handoffs__item', { hasText: ref });
   await expect(request.locator('.handoffs__message')).toHaveText('let me talk to a real person');

@@ -236,6 +236,11 @@ impl Assistant {
         handoffs::list(&self.store, status).await
     }
 
+    /// How many requests for a person wait for the team.
+    pub async fn open_handoffs(&self) -> Result<u64> {
+        handoffs::open_count(&self.store).await
+    }
+
     /// A team member (`staff`, their name) answers hand-off `id`; see [`handoffs::reply`].
     pub async fn reply_to_handoff(&self, id: &str, staff: &str, text: &str) -> Result<model::Handoff> {
         handoffs::reply(&self.store, id, staff, text).await

@@ -51,3 +51,10 @@ pub async fn admin_reply_handoff(id: String, text: String) -> Result<Handoff, Ap
     let staff = services.identity.accounts.by_id(&claims.sub).await?;
     Ok(services.assistant.reply_to_handoff(&id, &staff.name, &text).await?)
 }
+
+/// How many requests for a person wait for the team (the header's badge for admins).
+#[server]
+pub async fn admin_open_handoffs() -> Result<u64, AppError> {
+    crate::ssr::require_admin()?;
+    Ok(crate::ssr::services()?.assistant.open_handoffs().await?)
+}

@@ -2,7 +2,7 @@
 //! allows from there. `/admin/handoffs`: shoppers' requests for a person, with their
 //! conversation, and a reply that reaches their chat.
 
-use super::api::{admin_handoffs, admin_orders, AdminReplyHandoff, AdminSetOrderStatus};
+use super::api::{admin_handoffs, admin_open_handoffs, admin_orders, AdminReplyHandoff, AdminSetOrderStatus};
 use crate::error::AppError;
 use crate::layout::ErrorNotice;
 use leptos::prelude::*;
@@ -166,5 +166,23 @@ fn HandoffView(handoff: Handoff, reply: ServerAction<AdminReplyHandoff>) -> impl
                 }.into_any(),
             }}
         </li>
+    }
+}
+
+/// The header's way into the dashboard for an admin, with the number of requests for a person
+/// waiting (a link of its own, straight to them).
+#[component]
+pub fn AdminLinks() -> impl IntoView {
+    let waiting = Resource::new(|| (), |()| admin_open_handoffs());
+    view! {
+        <a class="header-link" href="/admin/orders">"Admin"</a>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                waiting.await.ok().filter(|n| *n > 0).map(|n| {
+                    let label = if n == 1 { "1 request for a person waiting".to_string() } else { format!("{n} requests for a person waiting") };
+                    view! { <a class="badge badge--open header-badge" href="/admin/handoffs" aria-label=label.clone() title=label>{n}</a> }
+                })
+            })}
+        </Suspense>
     }
 }

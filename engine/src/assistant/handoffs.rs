@@ -73,6 +73,13 @@ pub async fn list(store: &Store, status: HandoffStatus) -> Result<Vec<Handoff>> 
     Ok(out)
 }
 
+/// How many requests wait for the team (the dashboard's badge).
+pub async fn open_count(store: &Store) -> Result<u64> {
+    let mut res = store.db().query("RETURN count(SELECT id FROM handoff WHERE status = 'open')").await?;
+    let counted: Option<i64> = res.take(0)?;
+    Ok(counted.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+}
+
 async fn one(store: &Store, id: &str) -> Result<Handoff> {
     let mut res = store
         .db()

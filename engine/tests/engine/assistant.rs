@@ -192,6 +192,7 @@ async fn a_request_for_a_person_reaches_the_teams_queue_and_their_reply_reaches_
 
     let open = services.assistant.handoffs(HandoffStatus::Open).await.unwrap();
     let request = open.iter().find(|h| &h.id == request_id).expect("listed as open");
+    assert_eq!(services.assistant.open_handoffs().await.unwrap(), 1);
     assert_eq!((request.shopper.as_str(), request.message.as_str()), ("Guest", "let me talk to a real person"));
     assert!(request.recent.iter().any(|t| t.role == "user" && t.text == "where is my parcel?"), "{:?}", request.recent);
 
@@ -211,6 +212,7 @@ async fn a_request_for_a_person_reaches_the_teams_queue_and_their_reply_reaches_
     let again = services.assistant.reply_to_handoff(request_id, "Bo", "Me too").await;
     assert!(matches!(again, Err(engine::Error::Conflict(_))), "{again:?}");
     assert_eq!(count(&services.store, "message", "role = 'staff'").await, 1);
+    assert_eq!(services.assistant.open_handoffs().await.unwrap(), 0);
     assert!(services.assistant.handoffs(HandoffStatus::Open).await.unwrap().iter().all(|h| &h.id != request_id));
     assert!(services.assistant.handoffs(HandoffStatus::Closed).await.unwrap().iter().any(|h| &h.id == request_id));
 }
