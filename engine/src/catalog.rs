@@ -303,6 +303,48 @@ impl Catalog {
         }
     }
 
+    /// An admin changes a product's price and/or stock. Bad values are refused naming the field
+    /// (`price`, `price.currency`, `stock`) and change nothing; an unknown product is 404. This
+    /// process's listings show the change at once (the snapshot reloads before this returns);
+    /// other instances' within their refresh interval. Carts and checkout read prices and stock
+    /// live, so they follow at once everywhere.
+    pub async fn change(&self, id: &str, change: &model::ProductChange) -> Result<Product> {
+        let current = self.by_id(id).await?;
+        if let Some(price) = change.price {
+            if price.currency != current.price.currency {
+                return Err(Error::invalid(
+                    "price.currency",
+                    format!("must stay {} (the product's currency)", current.price.currency.code()),
+                ));
+            }
+            if !(1..=model::MAX_PRICE_MINOR).contains(&price.amount) {
+                return Err(Error::invalid("price", "must be from 1 minor unit to 1,000,000.00"));
+            }
+        }
+        if let Some(stock) = change.stock {
+            if !(0..=model::MAX_STOCK).contains(&stock) {
+                return Err(Error::invalid("stock", "must be from 0 to 1,000,000"));
+            }
+        }
+        if change.price.is_none() && change.stock.is_none() {
+            return Err(Error::invalid("price", "name a price or a stock to change"));
+        }
+        self.store
+            .db()
+            .query(
+                "UPDATE type::record('product', $id) SET
+                     price_amount = $price ?? price_amount,
+                     stock = $stock ?? stock",
+            )
+            .bind(("id", id.to_string()))
+            .bind(("price", change.price.map(|p| p.amount)))
+            .bind(("stock", change.stock))
+            .await?
+            .check()?;
+        self.index.reload().await?;
+        self.by_id(id).await
+    }
+
     /// Number of products in the catalog.
     pub async fn product_count(&self) -> Result<u64> {
         let mut res = self.store.db().query("SELECT count() FROM product GROUP ALL").await?;

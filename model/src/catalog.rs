@@ -164,3 +164,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&ProductId("p1".into())).unwrap(), r#""p1""#);
     }
 }
+
+/// An admin's change to a product: its price, its stock, or both (absent fields stay).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProductChange {
+    /// The new price, in the product's currency; 1 minor unit to 1,000,000.00.
+    pub price: Option<crate::Money>,
+    /// Units in stock, 0 to 1,000,000.
+    pub stock: Option<i64>,
+}
+
+/// The highest price an admin can set, in minor units.
+pub const MAX_PRICE_MINOR: i64 = 100_000_000;
+/// The most units an admin can put in stock.
+pub const MAX_STOCK: i64 = 1_000_000;

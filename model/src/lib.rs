@@ -19,7 +19,7 @@ pub mod session;
 
 pub use assistant::{parse_staff_reply, Action, CheckoutOffer, Entities, Handoff, Part, Reply, Turn, MAX_STAFF_REPLY};
 pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
-pub use catalog::{Attribute, Category, CategorySlug, Product, ProductId, ProductPage};
+pub use catalog::{Attribute, Category, CategorySlug, Product, ProductChange, ProductId, ProductPage, MAX_PRICE_MINOR, MAX_STOCK};
 pub use checkout::{Address, AddressInput, Card, CheckoutDetails, CheckoutRequest, PaymentInput, ShippingMethod};
 pub use identity::{Email, EmailError, Role, User};
 pub use money::{parse_major_units, Currency, Money, MoneyError};

@@ -169,3 +169,43 @@ async fn stock_moved_by_checkout_reaches_listings() {
     services.catalog.index().reload().await.unwrap();
     assert_eq!(services.catalog.list(&in_stock).await.unwrap().total, before - 1);
 }
+
+#[tokio::test]
+async fn an_admin_reprices_and_restocks_a_product_and_listings_and_carts_follow_at_once() {
+    let services = seeded().await;
+    let p = crate::cart::product(&services, "coffee", 3).await;
+    let (shopper, _) = crate::cart::guest(&services).await;
+    services.carts.add(&shopper, &p.id.0, crate::cart::qty(1)).await.unwrap();
+    let usd = |amount| model::Money::new(amount, p.price.currency);
+
+    // Refusals name the field and change nothing.
+    for (change, field) in [
+        (model::ProductChange { price: Some(usd(0)), stock: None }, "price"),
+        (model::ProductChange { price: Some(model::Money::new(999, model::Currency::EUR)), stock: None }, "price.currency"),
+        (model::ProductChange { price: None, stock: Some(-1) }, "stock"),
+        (model::ProductChange { price: None, stock: Some(model::MAX_STOCK + 1) }, "stock"),
+        (model::ProductChange::default(), "price"),
+    ] {
+        let refused = services.catalog.change(&p.id.0, &change).await;
+        assert!(matches!(refused, Err(Error::Invalid { field: f, .. }) if f == field), "{change:?}: {refused:?}");
+    }
+    assert_eq!(services.catalog.by_id(&p.id.0).await.unwrap(), p, "nothing changed");
+    let unknown = services.catalog.change("nope", &model::ProductChange { price: None, stock: Some(1) }).await;
+    assert!(matches!(unknown, Err(Error::NotFound("product"))));
+
+    let changed = services
+        .catalog
+        .change(&p.id.0, &model::ProductChange { price: Some(usd(p.price.amount + 500)), stock: Some(0) })
+        .await
+        .unwrap();
+    assert_eq!((changed.price.amount, changed.stock), (p.price.amount + 500, 0));
+    // The listing's snapshot already knows: sold out, new price.
+    let listed = services.catalog.list(&search(&[("category", "coffee"), ("per_page", "100")])).await.unwrap();
+    let entry = listed.items.iter().find(|x| x.id == p.id).unwrap();
+    assert_eq!((entry.price.amount, entry.stock), (p.price.amount + 500, 0));
+    let in_stock = services.catalog.list(&search(&[("category", "coffee"), ("in_stock", "true"), ("per_page", "100")])).await.unwrap();
+    assert!(in_stock.items.iter().all(|x| x.id != p.id));
+    // The cart prices its line from the catalog.
+    let cart = services.carts.get(&shopper).await.unwrap();
+    assert_eq!(cart.lines[0].unit_price.amount, p.price.amount + 500);
+}
