@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/admin/orders", get(orders::admin_list))
         .route("/admin/orders/{id}/status", post(orders::admin_set_status))
+        .route("/admin/products/{id}", patch(catalog::admin_change_product))
         .route("/admin/handoffs", get(handoffs::list))
         .route("/admin/handoffs/{id}/reply", post(handoffs::reply))
         .route("/auth/register", post(auth::register))

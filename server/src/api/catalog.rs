@@ -1,12 +1,14 @@
 //! `GET /v1/categories`, `GET /v1/products` (search, filters, sort, facets) and
 //! `GET /v1/products/{id or slug}`.
 
+use super::json::ApiJson;
 use super::{ApiError, ErrorBody};
+use crate::auth::AdminUser;
 use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use model::{Category, Product, ProductPage, SearchParams};
+use model::{Category, Product, ProductChange, ProductPage, SearchParams};
 
 /// Every category in navigation order, with product counts.
 #[utoipa::path(get, path = "/v1/categories", tag = "catalog",
@@ -75,4 +77,18 @@ pub async fn get_product(
         state.services.memory.record_view(&shopper, &product.id.0, Some("api")).await;
     }
     Ok(Json(product))
+}
+
+/// Changes a product's price and/or stock (admins). Listings on this server show it at once.
+#[utoipa::path(patch, path = "/v1/admin/products/{id}", tag = "admin", request_body = ProductChange,
+    params(("id" = String, Path)),
+    responses((status = 200, body = Product), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "A bad price, currency or stock, named in `field`", body = ErrorBody)))]
+pub async fn admin_change_product(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<ProductChange>,
+) -> Result<Json<Product>, ApiError> {
+    Ok(Json(state.services.catalog.change(&id, &change).await?))
 }

@@ -14,7 +14,7 @@ use utoipa::OpenApi;
         super::checkout::checkout, super::checkout::confirm,
         super::interactions::interact, super::interactions::conversation,
         super::orders::list, super::orders::get, super::orders::cancel, super::orders::admin_list, super::orders::admin_set_status,
-        super::handoffs::list, super::handoffs::reply,
+        super::handoffs::list, super::handoffs::reply, super::catalog::admin_change_product,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,
         super::sessions::start, super::sessions::list, super::sessions::restore, super::sessions::end, super::sessions::end_others,
         super::memory::get, super::memory::put_preferences, super::memory::delete_item, super::memory::forget,

@@ -391,3 +391,30 @@ async fn a_member_cancels_before_shipping_and_the_stock_comes_back() {
     let (_, after) = app.get_json(&format!("/v1/products/{id}")).await;
     assert_eq!(after["stock"], p["stock"]);
 }
+
+#[tokio::test]
+async fn an_admin_changes_a_products_price_and_stock_and_customers_may_not() {
+    let app = spawn_app().await;
+    let product = app.product("books", 1).await;
+    let id = product["id"].as_str().unwrap();
+    let path = format!("/v1/admin/products/{id}");
+    let customer = app.member("reader@example.com").await;
+    assert_eq!(app.call("PATCH", &path, &customer, Some(json!({"stock": 5})), None).await.0, 403);
+
+    let admin = app.admin().await;
+    for (body, field) in [
+        (json!({"price": {"amount": -5, "currency": "USD"}}), "price"),
+        (json!({"price": {"amount": 500, "currency": "EUR"}}), "price.currency"),
+        (json!({"stock": -1}), "stock"),
+    ] {
+        let (status, err) = app.call("PATCH", &path, &admin, Some(body.clone()), None).await;
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some(field)), "{body}: {err}");
+    }
+    assert_eq!(app.call("PATCH", "/v1/admin/products/nope", &admin, Some(json!({"stock": 1})), None).await.0, 404);
+
+    let (status, changed) =
+        app.call("PATCH", &path, &admin, Some(json!({"price": {"amount": 1234, "currency": "USD"}, "stock": 7})), None).await;
+    assert_eq!(status, 200, "{changed}");
+    let (_, shown) = app.get_json(&format!("/v1/products/{id}")).await;
+    assert_eq!((shown["price"]["amount"].as_i64(), shown["stock"].as_i64()), (Some(1234), Some(7)));
+}
