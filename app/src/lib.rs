@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/orders/:id") view=orders::OrderPage/>
                         <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                         <Route path=path!("/admin/handoffs") view=admin::AdminHandoffsPage/>
+                        <Route path=path!("/admin/products") view=admin::AdminProductsPage/>
                     </Routes>
                 </main>
                 <Footer/>

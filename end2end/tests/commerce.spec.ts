@@ -162,3 +162,26 @@ test('an admin ships and delivers an order from the dashboard, and the shopper s
   await expect(page.getByTestId('order-status')).toHaveText('Delivered');
   await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
 });
+
+test('an admin reprices and sells out a product from the dashboard, and its page shows it', async ({ browser }) => {
+  const { context, page: admin } = await signInAsAdmin(browser);
+  await admin.goto('/admin/products?q=espresso');
+  await hydrated(admin);
+  const row = admin.locator('.admin-products__item').first();
+  const name = (await row.getByRole('link').textContent()) ?? '';
+  const href = (await row.getByRole('link').getAttribute('href')) ?? '';
+  expect(href).toMatch(/^\/product\//);
+  await row.getByLabel('Price').fill('7.77');
+  await row.getByLabel('Stock').fill('0');
+  // Hydrated, the form calls the server function (200); before hydration it posts and is
+  // redirected back (303): saved either way.
+  const saved = admin.waitForResponse((r) => r.url().includes('/api/admin_change_product') && r.status() < 400);
+  await row.getByRole('button', { name: 'Save' }).click();
+  await saved;
+
+  await admin.goto(href);
+  await expect(admin.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(admin.locator('.product-detail .price')).toHaveText('$7.77');
+  await expect(admin.locator('.product-detail .stock').first()).toHaveText('Sold out');
+  await context.close();
+});

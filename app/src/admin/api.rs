@@ -1,9 +1,9 @@
-//! Server functions for the dashboard: the same engine calls as `/v1/admin/orders` and
-//! `/v1/admin/handoffs`.
+//! Server functions for the dashboard: the same engine calls as `/v1/admin/orders`,
+//! `/v1/admin/products/{id}` and `/v1/admin/handoffs`.
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use model::{Handoff, Order};
+use model::{Handoff, Order, Product};
 
 /// Every order, newest first, optionally of one status.
 #[server]
@@ -57,4 +57,39 @@ pub async fn admin_reply_handoff(id: String, text: String) -> Result<Handoff, Ap
 pub async fn admin_open_handoffs() -> Result<u64, AppError> {
     crate::ssr::require_admin()?;
     Ok(crate::ssr::services()?.assistant.open_handoffs().await?)
+}
+
+/// Products matching `q` (all when empty), up to 50, for the catalog page of the dashboard.
+#[server]
+pub async fn admin_products(q: Option<String>) -> Result<Vec<Product>, AppError> {
+    crate::ssr::require_admin()?;
+    let params = model::SearchParams { q: q.filter(|q| !q.trim().is_empty()), per_page: Some("50".into()), ..Default::default() };
+    let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
+    Ok(crate::ssr::services()?.catalog.list(&search).await?.items)
+}
+
+/// Sets a product's price (major units, as typed: `12.99`) and/or stock; an empty field stays.
+#[server]
+pub async fn admin_change_product(id: String, price: String, stock: String) -> Result<Product, AppError> {
+    crate::ssr::require_admin()?;
+    let services = crate::ssr::services()?;
+    let current = services.catalog.by_id(&id).await?;
+    let price = match price.trim() {
+        "" => None,
+        typed => Some(model::Money::new(
+            model::parse_major_units(typed).ok_or_else(|| AppError::Invalid {
+                field: "price".into(),
+                message: format!("`{typed}` is not an amount like 12.99"),
+            })?,
+            current.price.currency,
+        )),
+    };
+    let stock = match stock.trim() {
+        "" => None,
+        typed => Some(typed.parse::<i64>().map_err(|_| AppError::Invalid {
+            field: "stock".into(),
+            message: format!("`{typed}` is not a whole number"),
+        })?),
+    };
+    Ok(services.catalog.change(&id, &model::ProductChange { price, stock }).await?)
 }

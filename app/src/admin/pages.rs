@@ -1,14 +1,17 @@
 //! `/admin/orders`: every order with its status, and a button for each move the status machine
-//! allows from there. `/admin/handoffs`: shoppers' requests for a person, with their
+//! allows from there. `/admin/products`: prices and stock. `/admin/handoffs`: shoppers' requests for a person, with their
 //! conversation, and a reply that reaches their chat.
 
-use super::api::{admin_handoffs, admin_open_handoffs, admin_orders, AdminReplyHandoff, AdminSetOrderStatus};
+use super::api::{
+    admin_handoffs, admin_open_handoffs, admin_orders, admin_products, AdminChangeProduct, AdminReplyHandoff,
+    AdminSetOrderStatus,
+};
 use crate::error::AppError;
 use crate::layout::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use model::{Handoff, Order, OrderStatus};
+use model::{Handoff, Money, Order, OrderStatus, Product};
 
 /// The orders dashboard.
 #[component]
@@ -72,6 +75,7 @@ fn AdminNav() -> impl IntoView {
     view! {
         <nav class="admin-nav" aria-label="Dashboard">
             <a class="header-link" href="/admin/orders">"Orders"</a>
+            <a class="header-link" href="/admin/products">"Products"</a>
             <a class="header-link" href="/admin/handoffs">"Requests for a person"</a>
         </nav>
     }
@@ -184,5 +188,64 @@ pub fn AdminLinks() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// Prices and stock: find products, change them in place.
+#[component]
+pub fn AdminProductsPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").filter(|s| !s.is_empty());
+    let change = ServerAction::<AdminChangeProduct>::new();
+    let products = Resource::new(move || (q(), change.version().get()), |(q, _)| admin_products(q));
+    view! {
+        <Title text=format!("Products · Admin · {}", crate::SHOP_NAME)/>
+        <AdminNav/>
+        <h1 class="page-title">"Products"</h1>
+        <form class="admin-search" action="/admin/products" method="get" role="search">
+            <label class="visually-hidden" for="admin-q">"Find products"</label>
+            <input id="admin-q" type="search" name="q" placeholder="Name, brand or category" value=q/>
+            <button class="button button--ghost" type="submit">"Find"</button>
+        </form>
+        {move || refusal(change.value().get())}
+        <Suspense fallback=|| view! { <p class="loading">"Loading products…"</p> }>
+            {move || Suspend::new(async move {
+                listing(products.await, "No products match.", |list| view! {
+                    <ul class="admin-products">
+                        {list.into_iter().map(|product| view! { <AdminProductRow product change/> }).collect_view()}
+                    </ul>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+/// An amount as typed in a price field: `12.99` (no symbol).
+fn major_units(m: Money) -> String {
+    let scale = 10i64.pow(m.currency.exponent());
+    if scale == 1 {
+        return m.amount.to_string();
+    }
+    format!("{}.{:0width$}", m.amount / scale, m.amount % scale, width = m.currency.exponent() as usize)
+}
+
+#[component]
+fn AdminProductRow(product: Product, change: ServerAction<AdminChangeProduct>) -> impl IntoView {
+    let price_id = format!("price-{}", product.id.0);
+    let stock_id = format!("stock-{}", product.id.0);
+    let id = product.id.0.clone();
+    view! {
+        <li class="admin-products__item" data-product-id=product.id.0.clone()>
+            <a class="link" href=format!("/product/{}", product.slug)>{product.name.clone()}</a>
+            <span class="muted">{product.brand.clone()}</span>
+            <ActionForm action=change attr:class="admin-products__form">
+                <input type="hidden" name="id" value=id/>
+                <label for=price_id.clone()>"Price"</label>
+                <input id=price_id type="text" inputmode="decimal" name="price" size="8" value=major_units(product.price)/>
+                <label for=stock_id.clone()>"Stock"</label>
+                <input id=stock_id type="number" min="0" name="stock" value=product.stock.to_string()/>
+                <button class="button button--small" type="submit" disabled=move || change.pending().get()>"Save"</button>
+            </ActionForm>
+        </li>
     }
 }
