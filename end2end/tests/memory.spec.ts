@@ -10,7 +10,7 @@ test('what the shopper browses shapes their recommendations, and they can see, e
   const first = page.locator('.product-card').first();
   const brand = (await first.locator('.product-card__brand').innerText()).trim();
   await first.locator('.product-card__name a').click();
-  await expect(page.locator('.product-detail h1')).toBeVisible();
+  await expect(page.locator('.product-detail h1').filter({ visible: true })).toBeVisible();
 
   // The home page now recommends with reasons drawn from it (signals are recorded off the
   // request path, so the first load may come a moment too early).
