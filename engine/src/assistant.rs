@@ -32,12 +32,17 @@ pub const MAX_MESSAGE: usize = 1_000;
 
 /// A message as the assistant accepts it: trimmed, 1 to [`MAX_MESSAGE`] characters.
 pub fn parse_message(text: &str) -> Result<&str> {
+    bounded_text("message", text, MAX_MESSAGE)
+}
+
+/// `text` trimmed, refused (naming `field`) when empty or longer than `max` characters.
+pub(crate) fn bounded_text<'a>(field: &'static str, text: &'a str, max: usize) -> Result<&'a str> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::invalid("message", "is empty"));
+        return Err(Error::invalid(field, "is empty"));
     }
-    if text.chars().count() > MAX_MESSAGE {
-        return Err(Error::invalid("message", format!("must be at most {MAX_MESSAGE} characters")));
+    if text.chars().count() > max {
+        return Err(Error::invalid(field, format!("must be at most {max} characters")));
     }
     Ok(text)
 }

@@ -81,7 +81,6 @@ fn by_rating(a: &Product, b: &Product) -> Ordering {
     b.rating.partial_cmp(&a.rating).unwrap_or(Ordering::Equal).then_with(|| b.review_count.cmp(&a.review_count))
 }
 
-/// The listing order; every order ends on the unique slug so pages never overlap.
 /// How much a shopper's affinities may lift a search result: at most this fraction of its
 /// relevance, so a clearly better match still ranks first.
 pub const AFFINITY_BLEND: f64 = 0.25;
@@ -109,6 +108,7 @@ pub fn blend(relevance: f64, affinity: f64) -> f64 {
     relevance * (1.0 + AFFINITY_BLEND * affinity.clamp(0.0, 1.0))
 }
 
+/// The listing order; every order ends on the unique slug so pages never overlap.
 fn order(search: &ProductSearch, a: &(&Entry, f64), b: &(&Entry, f64)) -> Ordering {
     let ((ea, sa), (eb, sb)) = (a, b);
     let (pa, pb) = (&ea.product, &eb.product);
@@ -309,6 +309,14 @@ impl Catalog {
     /// other instances' within their refresh interval. Carts and checkout read prices and stock
     /// live, so they follow at once everywhere.
     pub async fn change(&self, id: &str, change: &model::ProductChange) -> Result<Product> {
+        if change.price.is_none() && change.stock.is_none() {
+            return Err(Error::invalid("price", "name a price or a stock to change"));
+        }
+        if let Some(stock) = change.stock {
+            if !(0..=model::MAX_STOCK).contains(&stock) {
+                return Err(Error::invalid("stock", "must be from 0 to 1,000,000"));
+            }
+        }
         let current = self.by_id(id).await?;
         if let Some(price) = change.price {
             if price.currency != current.price.currency {
@@ -320,14 +328,6 @@ impl Catalog {
             if !(1..=model::MAX_PRICE_MINOR).contains(&price.amount) {
                 return Err(Error::invalid("price", "must be from 1 minor unit to 1,000,000.00"));
             }
-        }
-        if let Some(stock) = change.stock {
-            if !(0..=model::MAX_STOCK).contains(&stock) {
-                return Err(Error::invalid("stock", "must be from 0 to 1,000,000"));
-            }
-        }
-        if change.price.is_none() && change.stock.is_none() {
-            return Err(Error::invalid("price", "name a price or a stock to change"));
         }
         self.store
             .db()

@@ -213,18 +213,3 @@ pub struct Handoff {
     /// The team's reply, once sent.
     pub reply: Option<String>,
 }
-
-/// Longest reply from the team, in characters.
-pub const MAX_STAFF_REPLY: usize = 2_000;
-
-/// A reply from the team as accepted: trimmed, 1 to [`MAX_STAFF_REPLY`] characters.
-pub fn parse_staff_reply(text: &str) -> Result<&str, &'static str> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("is empty");
-    }
-    if text.chars().count() > MAX_STAFF_REPLY {
-        return Err("must be at most 2000 characters");
-    }
-    Ok(text)
-}

@@ -17,7 +17,7 @@ pub mod paging;
 pub mod search;
 pub mod session;
 
-pub use assistant::{parse_staff_reply, Action, CheckoutOffer, Entities, Handoff, Part, Reply, Turn, MAX_STAFF_REPLY};
+pub use assistant::{Action, CheckoutOffer, Entities, Handoff, Part, Reply, Turn};
 pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
 pub use catalog::{Attribute, Category, CategorySlug, Product, ProductChange, ProductId, ProductPage, MAX_PRICE_MINOR, MAX_STOCK};
 pub use checkout::{Address, AddressInput, Card, CheckoutDetails, CheckoutRequest, PaymentInput, ShippingMethod};

@@ -33,13 +33,7 @@ pub async fn admin_set_order_status(id: String, status: String) -> Result<Order,
 #[server]
 pub async fn admin_handoffs(status: Option<String>) -> Result<Vec<Handoff>, AppError> {
     crate::ssr::require_admin()?;
-    let status = match status.as_deref().filter(|s| !s.is_empty()) {
-        None => engine::assistant::handoffs::HandoffStatus::Open,
-        Some(s) => engine::assistant::handoffs::HandoffStatus::parse(s).ok_or_else(|| AppError::Invalid {
-            field: "status".into(),
-            message: format!("unknown status `{s}`; expected open or closed"),
-        })?,
-    };
+    let status = engine::assistant::handoffs::HandoffStatus::parse(status.as_deref())?;
     Ok(crate::ssr::services()?.assistant.handoffs(status).await?)
 }
 

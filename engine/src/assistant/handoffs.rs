@@ -5,13 +5,15 @@
 use super::conversation;
 use crate::store::Store;
 use crate::{Error, Result};
-use model::{parse_staff_reply, Handoff};
+use model::Handoff;
 use surrealdb::types::SurrealValue;
 
 /// Turns of the conversation shown with each request.
 const RECENT_TURNS: u32 = 6;
 /// Requests listed at most (newest first).
 const LISTED: i64 = 50;
+/// Longest reply from the team, in characters.
+pub const MAX_REPLY: usize = 2_000;
 
 /// Which requests to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +25,13 @@ pub enum HandoffStatus {
 }
 
 impl HandoffStatus {
-    /// `open` or `closed`; anything else is None.
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "open" => Some(Self::Open),
-            "closed" => Some(Self::Closed),
-            _ => None,
+    /// The queue's filter as a caller gives it: `open` (also when absent or empty) or
+    /// `closed`; anything else is refused naming `status`.
+    pub fn parse(raw: Option<&str>) -> Result<Self> {
+        match raw.unwrap_or_default() {
+            "" | "open" => Ok(Self::Open),
+            "closed" => Ok(Self::Closed),
+            other => Err(Error::invalid("status", format!("unknown status `{other}`; expected open or closed"))),
         }
     }
 
@@ -107,7 +110,7 @@ async fn with_turns(store: &Store, row: HandoffRow) -> Result<Handoff> {
 /// shopper's conversation and the request closes, in one transaction. An unknown request is 404;
 /// one already answered (by someone else a moment ago, say) is 409 and changes nothing.
 pub async fn reply(store: &Store, id: &str, staff: &str, text: &str) -> Result<Handoff> {
-    let text = parse_staff_reply(text).map_err(|m| Error::invalid("text", m))?;
+    let text = super::bounded_text("text", text, MAX_REPLY)?;
     let mut res = store
         .db()
         .query(

@@ -34,15 +34,6 @@ pub struct HandoffReply {
     text: String,
 }
 
-/// Parses the queue's status filter (`open` when absent).
-pub fn status_filter(raw: Option<&str>) -> Result<HandoffStatus, ApiError> {
-    match raw.filter(|s| !s.is_empty()) {
-        None => Ok(HandoffStatus::Open),
-        Some(s) => HandoffStatus::parse(s)
-            .ok_or_else(|| ApiError::invalid("status", format!("unknown status `{s}`; expected open or closed"))),
-    }
-}
-
 /// Requests for a person, newest first, each with the conversation's last turns (admins).
 #[utoipa::path(get, path = "/v1/admin/handoffs", tag = "admin", params(HandoffFilter),
     responses((status = 200, body = HandoffList), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -51,7 +42,7 @@ pub async fn list(
     _admin: AdminUser,
     Query(filter): Query<HandoffFilter>,
 ) -> Result<Json<HandoffList>, ApiError> {
-    let status = status_filter(filter.status.as_deref())?;
+    let status = HandoffStatus::parse(filter.status.as_deref())?;
     Ok(Json(HandoffList { items: state.services.assistant.handoffs(status).await? }))
 }
 
