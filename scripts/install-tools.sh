@@ -43,6 +43,13 @@ if [ "${SKIP_TEST_TOOLS:-0}" != "1" ]; then
     $SUDO apt-get update -q
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium curl
   fi
+  # The tests' SMTP server: aiosmtpd from PyPI, in a virtualenv of the tools.
+  if ! "$TOOLS_DIR/venv/bin/python" -c 'import aiosmtpd' 2> /dev/null; then
+    log "installing aiosmtpd (the tests' SMTP server) into $TOOLS_DIR/venv"
+    mkdir -p "$TOOLS_DIR"
+    python3 -m venv "$TOOLS_DIR/venv"
+    "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     log "installing the Playwright test runner (no browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

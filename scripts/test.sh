@@ -29,14 +29,24 @@ cargo leptos build
 echo "== End-to-end tests in headless Chromium"
 PORT="${E2E_PORT:-8765}"
 SERVER_LOG=$(mktemp)
+# A real SMTP server for the shop's mail; the tests read what it received from E2E_MAIL_DIR.
+export E2E_MAIL_DIR
+E2E_MAIL_DIR=$(mktemp -d)
+SINK_LOG=$(mktemp)
+"$TOOLS_DIR/venv/bin/python" bench/smtp-sink/smtp_sink.py "$E2E_MAIL_DIR" > "$SINK_LOG" 2>&1 &
+SINK_PID=$!
+for _ in $(seq 1 100); do grep -q '^listening ' "$SINK_LOG" && break; sleep 0.1; done
+SMTP_PORT=$(awk '/^listening /{print $2; exit}' "$SINK_LOG")
+[ -n "$SMTP_PORT" ] || { echo "the SMTP sink did not start:"; cat "$SINK_LOG"; exit 1; }
 # The admin's credentials are shared with the tests (the dashboard test signs in with them).
 export E2E_ADMIN_EMAIL=admin@waypoint.test E2E_ADMIN_PASSWORD=e2e-admin-password
 SURREAL_URL=mem:// AUTO_SEED=true LOG_LEVEL=warn \
   ADMIN_EMAIL="$E2E_ADMIN_EMAIL" ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" DEMO_PASSWORD=e2e-demo-password \
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_ENV=DEV \
+  SMTP_URL="smtp://127.0.0.1:$SMTP_PORT?tls=none" PUBLIC_URL="http://127.0.0.1:$PORT" MAIL_RETRY_FIRST_MS=200 \
   "${CARGO_TARGET_DIR:-target}/debug/server" > "$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true; rm -f "$LOG"' EXIT
+trap 'kill $SERVER_PID $SINK_PID 2>/dev/null || true; rm -rf "$LOG" "$E2E_MAIL_DIR" "$SINK_LOG"' EXIT
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$PORT/ready" > /dev/null 2>&1; then break; fi
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "server exited:"; cat "$SERVER_LOG"; exit 1; fi
@@ -51,6 +61,7 @@ rm -f "$RESULTS"
 E2E=$?
 set -e
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+kill -TERM "$SINK_PID" 2>/dev/null || true
 if [ "$E2E" -ne 0 ]; then echo "server log:"; tail -50 "$SERVER_LOG"; fi
 rm -f "$SERVER_LOG"
 

@@ -31,6 +31,12 @@ pub enum AppError {
     /// The card was declined; nothing was charged or changed.
     #[error("{0}")]
     PaymentDeclined(String),
+    /// Done too often; try again after `retry_after_secs`.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited {
+        /// Seconds until another attempt is allowed.
+        retry_after_secs: u64,
+    },
     /// The server failed; details are in its log under `request_id`.
     #[error("something went wrong on our side (request {request_id})")]
     Internal {

@@ -79,6 +79,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage/>
                         <Route path=path!("/register") view=RegisterPage/>
                         <Route path=path!("/account") view=AccountPage/>
+                        <Route path=path!("/verify") view=account::VerifyPage/>
+                        <Route path=path!("/forgot") view=account::ForgotPage/>
+                        <Route path=path!("/reset") view=account::ResetPage/>
                         <Route path=path!("/account/memory") view=memory::MemoryPage/>
                         <Route path=path!("/cart") view=cart::CartPage/>
                         <Route path=path!("/checkout") view=checkout::CheckoutPage/>

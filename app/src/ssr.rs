@@ -34,6 +34,15 @@ pub fn request_headers() -> http::HeaderMap {
     use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default()
 }
 
+/// The client's network address (the throttles' key), or `unknown` outside a request.
+pub fn client_address() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
 /// The signed-in user's token claims, from the bearer header or the access cookie. No token is
 /// `None`; a bad one is an error (never a silent guest).
 pub fn current_claims() -> Result<Option<engine::identity::AccessClaims>, AppError> {
@@ -142,6 +151,7 @@ impl From<engine::Error> for AppError {
             engine::Error::IdempotencyInProgress => {
                 AppError::Conflict("Your order is already being placed; wait a moment.".into())
             }
+            engine::Error::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
             engine::Error::InvalidTransition { current, .. } => {
                 AppError::Conflict(format!("This order is {} and can no longer be changed that way.", current.as_str()))
             }

@@ -56,6 +56,7 @@ pub struct Assistant {
     orders: Orders,
     checkout: crate::checkout::Checkout,
     memory: crate::memory::Memory,
+    letters: crate::mail::Letters,
     /// Trained once at start from the shipped file (a unit test proves it trains).
     classifier: Arc<std::result::Result<Classifier, nlu::classifier::TrainingError>>,
     /// Who answers: the built-in brain, or a language model falling back to it.
@@ -79,6 +80,7 @@ impl Assistant {
         orders: Orders,
         checkout: crate::checkout::Checkout,
         memory: crate::memory::Memory,
+        letters: crate::mail::Letters,
     ) -> Self {
         Self {
             store,
@@ -87,6 +89,7 @@ impl Assistant {
             orders,
             checkout,
             memory,
+            letters,
             classifier: Arc::new(Classifier::builtin()),
             brain: Arc::new(brain::Builtin),
             vocabulary: Arc::default(),
@@ -248,6 +251,6 @@ impl Assistant {
 
     /// A team member (`staff`, their name) answers hand-off `id`; see [`handoffs::reply`].
     pub async fn reply_to_handoff(&self, id: &str, staff: &str, text: &str) -> Result<model::Handoff> {
-        handoffs::reply(&self.store, id, staff, text).await
+        handoffs::reply(&self.store, &self.letters, id, staff, text).await
     }
 }

@@ -34,6 +34,7 @@ pub struct Checkout {
     clock: Arc<dyn Clock>,
     listing: ListingIndex,
     memory: crate::memory::Memory,
+    letters: crate::mail::Letters,
 }
 
 /// What a checkout answered, and whether it was a replay of an earlier identical request.
@@ -103,8 +104,9 @@ impl Checkout {
         clock: Arc<dyn Clock>,
         listing: ListingIndex,
         memory: crate::memory::Memory,
+        letters: crate::mail::Letters,
     ) -> Self {
-        Self { store, carts, payments, clock, listing, memory }
+        Self { store, carts, payments, clock, listing, memory, letters }
     }
 
     /// Places an order from the shopper's cart. `key` is the client's Idempotency-Key.
@@ -179,6 +181,7 @@ impl Checkout {
             match self.commit(shopper, scope, key, &order_id, &cart, email, order_json.clone(), &placed).await {
                 Ok(()) => {
                     self.listing.mark_stale();
+                    self.letters.outbox.wake();
                     let products: Vec<String> = placed.order.lines.iter().map(|l| l.product_id.0.clone()).collect();
                     self.memory.record_order(shopper, &products, None).await;
                     break Ok(placed.clone());
@@ -305,6 +308,8 @@ impl Checkout {
                  };\n",
             );
         }
+        // The receipt is queued by the order's own transaction: no order without its mail.
+        sql.push_str(crate::mail::outbox::INSERT);
         sql.push_str(
             "CREATE type::record('orders', $order_id) CONTENT $order;
              UPDATE type::record('orders', $order_id) SET placed_at = <datetime> $placed_at;
@@ -331,6 +336,7 @@ impl Checkout {
             .bind(("scope", scope.to_string()))
             .bind(("key", key.to_string()))
             .bind(("placed_at", placed.order.placed_at.clone()))
+            .bind(("mail", self.letters.composer.receipt(&placed.order, placed.access_token.as_deref())))
             .bind(("response", response));
         for (i, line) in cart.cart.lines.iter().enumerate() {
             query = query
@@ -454,6 +460,8 @@ impl Checkout {
     }
 
     /// The member's latest order with a saved payment method (or the given one of theirs).
+    /// Only an order the member placed signed in counts: a guest order that joined the account
+    /// carries a card someone else may have typed.
     async fn saved_payment(&self, user: &str, order: Option<&str>) -> Result<Option<SavedPayment>> {
         let filter = if order.is_some() { "AND record::id(id) = $order" } else { "" };
         let mut res = self
@@ -461,9 +469,11 @@ impl Checkout {
             .db()
             .query(format!(
                 "SELECT record::id(id) AS id, payment_method, card_last4, address, placed_at FROM orders
-                 WHERE user_id = $user AND payment_method != NONE {filter} ORDER BY placed_at DESC LIMIT 1"
+                 WHERE user_id = $user AND placed_by = $placed_by AND payment_method != NONE {filter}
+                 ORDER BY placed_at DESC LIMIT 1"
             ))
             .bind(("user", user.to_string()))
+            .bind(("placed_by", format!("user:{user}")))
             .bind(("order", order.unwrap_or_default().to_string()))
             .await?;
         let row: Option<SavedRow> = res.take(0)?;

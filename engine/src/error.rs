@@ -58,6 +58,12 @@ pub enum Error {
         /// Where it was asked to go.
         requested: model::OrderStatus,
     },
+    /// The caller did this too often; they may try again after `retry_after_secs`.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until another attempt is allowed.
+        retry_after_secs: u64,
+    },
     /// Token keys could not be read, written or used.
     #[error("token keys: {0}")]
     Keys(String),

@@ -10,12 +10,14 @@ pub mod checkout;
 pub mod clock;
 pub mod error;
 pub mod identity;
+pub mod mail;
 pub mod memory;
 pub mod orders;
 pub mod seed;
 pub mod sessions;
 pub mod shopper;
 pub mod store;
+pub mod throttle;
 
 pub use error::{Error, Result};
 
@@ -45,6 +47,8 @@ pub struct Services {
     pub assistant: assistant::Assistant,
     /// Preferences, signals, affinities and recommendations.
     pub memory: memory::Memory,
+    /// Mail waiting to be sent (the worker drains it; admins list and retry it).
+    pub outbox: mail::Outbox,
 }
 
 /// Pricing, payment and time for [`Services::with_commerce`].
@@ -58,6 +62,8 @@ pub struct CommerceSettings {
     pub clock: Arc<dyn clock::Clock>,
     /// How fast affinities fade.
     pub memory: memory::MemorySettings,
+    /// The shop's name and public address, for mail.
+    pub mail: mail::MailSettings,
 }
 
 impl Default for CommerceSettings {
@@ -68,6 +74,7 @@ impl Default for CommerceSettings {
             payments: Arc::new(checkout::payment::TestPaymentProvider::default()),
             clock: Arc::new(clock::SystemClock),
             memory: memory::MemorySettings::default(),
+            mail: mail::MailSettings::default(),
         }
     }
 }
@@ -99,11 +106,19 @@ impl Services {
     /// Builds the services with explicit pricing, payment provider and clock.
     pub fn with_commerce(store: Store, identity: IdentitySettings, commerce: CommerceSettings) -> Self {
         let issuer = TokenIssuer::new(identity.keys, identity.access_minutes);
+        let composer = mail::Composer::new(commerce.mail);
+        let outbox = mail::Outbox::new(store.clone());
+        let letters = mail::Letters { composer: composer.clone(), outbox: outbox.clone() };
         let catalog = Catalog::new(store.clone());
         let memory = memory::Memory::new(store.clone(), catalog.clone(), commerce.clock.clone(), commerce.memory);
         let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone(), memory.clone());
-        let orders =
-            orders::Orders::new(store.clone(), commerce.payments.clone(), catalog.index().clone(), memory.clone());
+        let orders = orders::Orders::new(
+            store.clone(),
+            commerce.payments.clone(),
+            catalog.index().clone(),
+            memory.clone(),
+            letters.clone(),
+        );
         let checkout = checkout::Checkout::new(
             store.clone(),
             carts.clone(),
@@ -111,9 +126,10 @@ impl Services {
             commerce.clock,
             catalog.index().clone(),
             memory.clone(),
+            letters.clone(),
         );
         Self {
-            identity: Identity::new(store.clone(), issuer, identity.refresh_days),
+            identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone()),
             sessions: sessions::Sessions::new(store.clone()),
             checkout: checkout.clone(),
             assistant: assistant::Assistant::new(
@@ -123,8 +139,10 @@ impl Services {
                 orders.clone(),
                 checkout.clone(),
                 memory.clone(),
+                letters,
             ),
             memory,
+            outbox,
             catalog,
             carts,
             orders,
@@ -134,7 +152,9 @@ impl Services {
 
     /// After a successful sign-in or registration: continues (or promotes) the client's
     /// session, merging its cart, records the login on it (so ending the session ends the
-    /// login), and lets guest orders placed with the account's email join the account.
+    /// login), and lets guest orders join the account where there is proof they are its
+    /// owner's: the account's email is verified, or this sign-in promoted the very guest
+    /// session that placed them.
     pub async fn continue_signed_in(
         &self,
         issued: &identity::IssuedTokens,
@@ -147,10 +167,30 @@ impl Services {
         self.sessions.attach_login(&session.session.id, &issued.family).await?;
         // The promotion may have merged a guest's memory into the account's.
         self.memory.changed(&format!("user:{}", user.id));
-        let claimed = self.orders.claim_guest_orders(&user.id, user.email.as_str()).await?;
+        let mut claimed = 0;
+        if user.email_verified {
+            claimed +=
+                self.orders.claim_guest_orders(&user.id, orders::Proof::VerifiedEmail(user.email.as_str())).await?;
+        }
+        if session.promoted {
+            let placed_by = format!("session:{}", session.session.id);
+            claimed += self.orders.claim_guest_orders(&user.id, orders::Proof::PlacedBy(&placed_by)).await?;
+        }
         if claimed > 0 {
             tracing::info!(user = %user.id, claimed, "guest orders joined the account");
         }
         Ok(session)
+    }
+
+    /// Opens a verification link: the account's address is proven, and guest orders placed
+    /// with it join the account.
+    pub async fn verify_email(&self, token: &secrecy::SecretString) -> Result<model::User> {
+        let user = self.identity.verify_email(token).await?;
+        let claimed =
+            self.orders.claim_guest_orders(&user.id, orders::Proof::VerifiedEmail(user.email.as_str())).await?;
+        if claimed > 0 {
+            tracing::info!(user = %user.id, claimed, "guest orders joined the account on verification");
+        }
+        Ok(user)
     }
 }

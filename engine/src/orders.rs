@@ -24,6 +24,15 @@ pub enum OrderViewer {
     Admin,
 }
 
+/// What shows that guest orders belong to an account.
+#[derive(Debug, Clone, Copy)]
+pub enum Proof<'a> {
+    /// The account proved it owns this address (orders placed with it join).
+    VerifiedEmail(&'a str),
+    /// The account's sign-in promoted the guest session that placed them (`session:<id>`).
+    PlacedBy(&'a str),
+}
+
 /// Orders over the store.
 #[derive(Clone, Debug)]
 pub struct Orders {
@@ -31,6 +40,7 @@ pub struct Orders {
     payments: Arc<dyn PaymentProvider>,
     listing: ListingIndex,
     memory: crate::memory::Memory,
+    letters: crate::mail::Letters,
 }
 
 #[derive(SurrealValue)]
@@ -155,8 +165,9 @@ impl Orders {
         payments: Arc<dyn PaymentProvider>,
         listing: ListingIndex,
         memory: crate::memory::Memory,
+        letters: crate::mail::Letters,
     ) -> Self {
-        Self { store, payments, listing, memory }
+        Self { store, payments, listing, memory, letters }
     }
 
     /// A user's orders, newest first.
@@ -210,28 +221,34 @@ impl Orders {
         }
         // Conditional on the status we judged, so two racing transitions cannot both apply.
         let restock = next == OrderStatus::Cancelled;
+        // The notice is queued by the transition's own transaction: no move goes unannounced.
+        let mail = self.letters.composer.status_notice(&current, next);
+        let queues_mail = mail.is_some();
         let mut res = self
             .store
             .db()
-            .query(
+            .query(format!(
                 "BEGIN TRANSACTION;
                  LET $moved = (UPDATE type::record('orders', $id)
-                     SET status = $next, events += { status: $next, at: <string> time::now() }
+                     SET status = $next, events += {{ status: $next, at: <string> time::now() }}
                      WHERE status = $current RETURN VALUE lines);
-                 IF $restock {
-                     FOR $lines IN $moved {
-                         FOR $l IN $lines {
+                 IF $restock {{
+                     FOR $lines IN $moved {{
+                         FOR $l IN $lines {{
                              UPDATE type::record('product', $l.product_id) SET stock += $l.quantity;
-                         };
-                     };
-                 };
+                         }};
+                     }};
+                 }};
+                 IF array::len($moved) > 0 AND $mail != NONE {{ {} }};
                  RETURN array::len($moved);
                  COMMIT TRANSACTION;",
-            )
+                crate::mail::outbox::INSERT
+            ))
             .bind(("id", order_id.to_string()))
             .bind(("next", next.as_str()))
             .bind(("current", current.status.as_str()))
             .bind(("restock", restock))
+            .bind(("mail", mail))
             .await?
             .check()?;
         let last = res.num_statements().saturating_sub(2);
@@ -242,6 +259,9 @@ impl Orders {
         }
         if restock {
             self.listing.mark_stale();
+        }
+        if queues_mail {
+            self.letters.outbox.wake();
         }
         if matches!(next, OrderStatus::Cancelled | OrderStatus::Refunded) {
             self.refund(order_id).await;
@@ -306,14 +326,20 @@ impl Orders {
         }
     }
 
-    /// Guest orders placed with `email` join `user_id`'s account (called on sign-in).
-    pub async fn claim_guest_orders(&self, user_id: &str, email: &str) -> Result<u64> {
+    /// Guest orders that `proof` shows to be `user_id`'s join the account (on sign-in and on
+    /// verification). Without proof, nothing joins: registering someone else's address shows
+    /// none of their orders.
+    pub async fn claim_guest_orders(&self, user_id: &str, proof: Proof<'_>) -> Result<u64> {
+        let (condition, value) = match proof {
+            Proof::VerifiedEmail(email) => ("email = $value", email),
+            Proof::PlacedBy(placed_by) => ("placed_by = $value", placed_by),
+        };
         let mut res = self
             .store
             .db()
-            .query("UPDATE orders SET user_id = $user WHERE email = $email AND user_id = NONE RETURN VALUE id")
+            .query(format!("UPDATE orders SET user_id = $user WHERE {condition} AND user_id = NONE RETURN VALUE id"))
             .bind(("user", user_id.to_string()))
-            .bind(("email", email.to_string()))
+            .bind(("value", value.to_string()))
             .await?
             .check()?;
         let claimed: Vec<surrealdb::types::Value> = res.take(0)?;

@@ -109,6 +109,9 @@ pub struct User {
     pub name: String,
     /// `customer` or `admin`.
     pub role: Role,
+    /// True once the owner opened a verification link mailed to `email`.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod identity;
+pub mod mail;
 pub mod memory;
 pub mod money;
 pub mod order;
@@ -19,9 +20,12 @@ pub mod session;
 
 pub use assistant::{Action, CheckoutOffer, Entities, Handoff, Part, Reply, Turn};
 pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
-pub use catalog::{Attribute, Category, CategorySlug, Product, ProductChange, ProductId, ProductPage, MAX_PRICE_MINOR, MAX_STOCK};
+pub use catalog::{
+    Attribute, Category, CategorySlug, Product, ProductChange, ProductId, ProductPage, MAX_PRICE_MINOR, MAX_STOCK,
+};
 pub use checkout::{Address, AddressInput, Card, CheckoutDetails, CheckoutRequest, PaymentInput, ShippingMethod};
 pub use identity::{Email, EmailError, Role, User};
+pub use mail::OutboxMessage;
 pub use money::{parse_major_units, Currency, Money, MoneyError};
 pub use order::{Order, OrderEvent, OrderLine, OrderStatus, PlacedOrder};
 pub use paging::{PageRequest, PagingError};

@@ -11,6 +11,7 @@ mod json;
 mod memory;
 mod openapi;
 mod orders;
+mod outbox;
 mod sessions;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
@@ -45,6 +46,14 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/verify-email", post(auth::verify_email))
+        .route("/auth/verify-email/resend", post(auth::resend_verification))
+        .route("/auth/password-reset", post(auth::password_reset))
+        .route("/auth/password-reset/confirm", post(auth::password_reset_confirm))
+        .route("/auth/password", post(auth::change_password))
+        .route("/auth/email", post(auth::change_email))
+        .route("/admin/outbox", get(outbox::list))
+        .route("/admin/outbox/{id}/retry", post(outbox::retry))
         .route("/sessions", post(sessions::start).get(sessions::list).delete(sessions::end_others))
         .route("/sessions/{id}/restore", post(sessions::restore))
         .route("/sessions/{id}", axum::routing::delete(sessions::end))

@@ -55,6 +55,7 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
             tax_rate_bps: config.tax_rate_bps,
         },
         memory: engine::memory::MemorySettings { half_life_days: f64::from(config.memory_half_life_days) },
+        mail: engine::mail::MailSettings { shop_name: config.shop_name.clone(), public_url: config.public_url.clone() },
         ..engine::CommerceSettings::default()
     };
     let mut services = Services::with_commerce(store, identity, commerce);
@@ -64,6 +65,27 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         services.assistant = services.assistant.with_llm(llm);
     }
     Ok(services)
+}
+
+/// The outbox's worker: SMTP when `SMTP_URL` is set, else `.eml` files under `MAIL_DIR`.
+pub fn mail_worker(config: &Config, services: &Services) -> anyhow::Result<engine::mail::MailWorker> {
+    use engine::mail::{FileMailer, Mailer, SmtpMailer};
+    let from = engine::mail::transport::parse_from(&config.mail_from).map_err(|e| anyhow::anyhow!("MAIL_FROM: {e}"))?;
+    let mailer: std::sync::Arc<dyn Mailer> = match &config.smtp_url {
+        Some(url) => std::sync::Arc::new(
+            SmtpMailer::from_url(url.expose_secret(), from).map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?,
+        ),
+        None => {
+            tracing::info!(dir = %config.mail_dir.display(), "no SMTP_URL: mail is written as .eml files");
+            std::sync::Arc::new(FileMailer::new(config.mail_dir.clone(), from))
+        }
+    };
+    let policy = engine::mail::RetryPolicy {
+        first_delay: std::time::Duration::from_millis(u64::from(config.mail_retry_first_ms)),
+        max_attempts: config.mail_max_attempts,
+        ..engine::mail::RetryPolicy::default()
+    };
+    Ok(engine::mail::MailWorker::new(services.outbox.clone(), mailer, policy))
 }
 
 /// The language-model brain's settings, when a key or an OpenAI-compatible server is configured.
@@ -88,16 +110,69 @@ pub async fn seed(config: &Config) -> anyhow::Result<SeedReport> {
     Ok(report)
 }
 
-/// Prints generated passwords once, to the terminal only: they never go to the log.
+/// Where generated passwords go when the output is not a terminal.
+pub const CREDENTIALS_FILE: &str = "data/initial-credentials.txt";
+
+/// Hands generated passwords to the operator once, never to the log: printed when the output is
+/// a terminal, otherwise (a service manager, a container log) appended to a file only its owner
+/// can read, whose path is logged.
 fn announce(report: &SeedReport) {
+    use std::io::IsTerminal;
     tracing::info!(added = report.products_added, total = report.products_total, "catalog seeded");
-    for cred in &report.generated {
-        println!(
-            "\n  Created account {} with password: {}\n  (shown once; set ADMIN_PASSWORD / DEMO_PASSWORD to choose your own)\n",
-            cred.email,
-            cred.password.expose_secret()
-        );
+    if report.generated.is_empty() {
+        return;
     }
+    let lines: String =
+        report.generated.iter().map(|c| format!("{} {}\n", c.email, c.password.expose_secret())).collect();
+    if std::io::stdout().is_terminal() {
+        println!("\n  Created accounts (email password), shown once; set ADMIN_PASSWORD / DEMO_PASSWORD to choose your own:\n{lines}");
+        return;
+    }
+    match write_private(std::path::Path::new(CREDENTIALS_FILE), &lines) {
+        Ok(()) => tracing::warn!(
+            path = CREDENTIALS_FILE,
+            "generated passwords written to a file only its owner can read; delete it once read"
+        ),
+        Err(e) => {
+            tracing::error!(path = CREDENTIALS_FILE, error = %e, "could not write the generated passwords; set ADMIN_PASSWORD / DEMO_PASSWORD and seed again")
+        }
+    }
+}
+
+/// Appends `text` to `path`, creating it readable by its owner only.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// `server admin reset-password EMAIL [--stdin]`: prints a one-time reset link (30 minutes)
+/// for the account, or with `--stdin` sets the password read from standard input; either way
+/// every login of the account ends.
+pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<()> {
+    let (Some("reset-password"), Some(email)) = (args.first().map(String::as_str), args.get(1)) else {
+        anyhow::bail!("usage: server admin reset-password EMAIL [--stdin]");
+    };
+    let email = model::Email::parse(email).map_err(|e| anyhow::anyhow!("EMAIL: {e}"))?;
+    let services = services(config).await?;
+    if args.iter().any(|a| a == "--stdin") {
+        let mut password = String::new();
+        std::io::stdin().read_line(&mut password).context("reading the new password from standard input")?;
+        let password = secrecy::SecretString::from(password.trim_end_matches(['\r', '\n']).to_string());
+        services.identity.set_password_for_operator(&email, password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("Password changed for {email}; every device it was signed in on is signed out.");
+    } else {
+        let link = services.identity.reset_link_for_operator(&email).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("One-time link for {email} (valid 30 minutes, once):\n{link}");
+    }
+    Ok(())
 }
 
 /// A database URL without credentials, for messages.

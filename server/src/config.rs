@@ -70,6 +70,21 @@ pub struct Config {
     pub free_shipping_threshold_cents: u32,
     /// `TAX_RATE_BPS`: sales tax in basis points, 825 = 8.25 % (default 800).
     pub tax_rate_bps: u32,
+    /// `SHOP_NAME` (default `Waypoint Market`): the shop's name in mail.
+    pub shop_name: String,
+    /// `PUBLIC_URL` (default `http://` + `LEPTOS_SITE_ADDR`): where shoppers reach the shop, for links in mail.
+    pub public_url: String,
+    /// `SMTP_URL`: `smtp://user:pass@host:587` (STARTTLS; `?tls=none` for a local relay) or
+    /// `smtps://user:pass@host:465`; unset, mail is written to `MAIL_DIR` as `.eml` files.
+    pub smtp_url: Option<SecretString>,
+    /// `MAIL_FROM` (default `SHOP_NAME <shop@waypoint.test>`): the sender of every message.
+    pub mail_from: String,
+    /// `MAIL_DIR` (default `data/outbox`): where mail goes without `SMTP_URL`.
+    pub mail_dir: PathBuf,
+    /// `MAIL_RETRY_FIRST_MS` (default 10000): the wait after a failed delivery, doubled after each further one (up to 30 min).
+    pub mail_retry_first_ms: u32,
+    /// `MAIL_MAX_ATTEMPTS` (default 10): deliveries tried before a message is dead (admins can retry it).
+    pub mail_max_attempts: u32,
 }
 
 /// A variable that could not be used, and what it should look like. Never echoes secrets.
@@ -150,7 +165,42 @@ impl Config {
             }
             other => Ok(other),
         };
+        let shop_name = string("SHOP_NAME", "Waypoint Market");
+        let site_addr = string("LEPTOS_SITE_ADDR", "127.0.0.1:8000");
+        let public_url = string("PUBLIC_URL", &format!("http://{site_addr}")).trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError { var: "PUBLIC_URL", expected: "an http:// or https:// address", got: public_url });
+        }
+        let mail_from = string("MAIL_FROM", &format!("{shop_name} <shop@waypoint.test>"));
+        if engine::mail::transport::parse_from(&mail_from).is_err() {
+            return Err(ConfigError { var: "MAIL_FROM", expected: "an address, or `Name <address>`", got: mail_from });
+        }
+        let smtp_url = secret("SMTP_URL");
+        if let Some(url) = &smtp_url {
+            use secrecy::ExposeSecret;
+            let url = url.expose_secret();
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                // The value may hold a password: it is not echoed.
+                return Err(ConfigError {
+                    var: "SMTP_URL",
+                    expected: "smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port]",
+                    got: "(hidden)".into(),
+                });
+            }
+        }
         Ok(Self {
+            shop_name,
+            public_url,
+            smtp_url,
+            mail_from,
+            mail_dir: string("MAIL_DIR", "data/outbox").into(),
+            mail_retry_first_ms: number(
+                "MAIL_RETRY_FIRST_MS",
+                10_000,
+                10..=3_600_000,
+                "milliseconds from 10 to 3600000",
+            )?,
+            mail_max_attempts: number("MAIL_MAX_ATTEMPTS", 10, 1..=100, "a whole number from 1 to 100")?,
             surreal_url,
             auto_seed,
             log_level,
@@ -254,6 +304,19 @@ mod tests {
         let err = with(&[("ADMIN_PASSWORD", "hunter2")]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
         assert_eq!(err.var, "ADMIN_PASSWORD");
+    }
+
+    #[test]
+    fn mail_settings_default_to_the_site_address_and_hide_a_bad_smtp_url() {
+        let config = with(&[("LEPTOS_SITE_ADDR", "127.0.0.1:9000")]).unwrap();
+        assert_eq!(config.public_url, "http://127.0.0.1:9000");
+        assert_eq!(config.mail_from, "Waypoint Market <shop@waypoint.test>");
+        assert!(config.smtp_url.is_none());
+        let err = with(&[("SMTP_URL", "imap://me:hunter22@mail")]).unwrap_err();
+        assert_eq!(err.var, "SMTP_URL");
+        assert!(!err.to_string().contains("hunter22"));
+        assert_eq!(with(&[("MAIL_FROM", "not an address")]).unwrap_err().var, "MAIL_FROM");
+        assert_eq!(with(&[("PUBLIC_URL", "shop.test")]).unwrap_err().var, "PUBLIC_URL");
     }
 
     #[test]

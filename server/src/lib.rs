@@ -68,6 +68,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     services: Services,
+    mail: engine::mail::MailWorker,
 }
 
 impl Application {
@@ -75,10 +76,11 @@ impl Application {
     /// address in `leptos_options.site_addr` (port 0 picks a free port).
     pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
         let services = bootstrap::services(config).await?;
+        let mail = bootstrap::mail_worker(config, &services)?;
         let addr = leptos_options.site_addr;
         let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
         let router = build_router(AppState { leptos_options, services: services.clone() }, config);
-        Ok(Self { listener, router, services })
+        Ok(Self { listener, router, services, mail })
     }
 
     /// The address actually bound.
@@ -94,8 +96,10 @@ impl Application {
     /// Serves until `shutdown` completes, then lets in-flight requests finish (each is bounded
     /// by the request timeout) and releases the database.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, router, services } = self;
+        let Self { listener, router, services, mail } = self;
         tracing::info!(addr = %listener.local_addr()?, "serving");
+        // Mail queued before a restart is sent now; mail queued while serving, as it commits.
+        let mail = mail.spawn();
         // No Nagle delay: a streamed reply's first small write (an SSE event after the
         // headers) must leave at once, not wait ~40 ms for the client's delayed ACK.
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -109,6 +113,8 @@ impl Application {
             .context("serving HTTP")?;
         // Signals recorded off the request path are written before the datastore closes.
         services.memory.flush().await;
+        // A message cut off mid-send stays in the outbox and is sent again on the next start.
+        mail.abort();
         // Dropping the last handle closes the datastore; SurrealKV fsyncs every commit, so
         // nothing acknowledged is lost even if the process is killed right after.
         drop(services);

@@ -1,4 +1,5 @@
-//! Loads configuration and runs the server, or seeds the database with `server seed`.
+//! Loads configuration and runs the server, seeds the database with `server seed`, or resets an
+//! account's password with `server admin reset-password EMAIL [--stdin]`.
 
 use anyhow::Context;
 use server::{telemetry, Application, Config};
@@ -20,8 +21,14 @@ async fn main() -> ExitCode {
     let result = match command.as_deref() {
         None | Some("serve") => serve(config).await,
         Some("seed") => server::bootstrap::seed(&config).await.map(|_| ()),
+        Some("admin") => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            server::bootstrap::admin(&config, &args).await
+        }
         Some(other) => {
-            eprintln!("error: unknown command `{other}`; expected `serve` (default) or `seed`");
+            eprintln!(
+                "error: unknown command `{other}`; expected `serve` (default), `seed` or `admin reset-password EMAIL`"
+            );
             return ExitCode::from(2);
         }
     };

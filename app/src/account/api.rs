@@ -91,3 +91,48 @@ pub async fn end_my_session(id: String) -> Result<(), AppError> {
     let claims = crate::ssr::require_claims()?;
     Ok(crate::ssr::services()?.sessions.end(&claims.sub, &id).await?)
 }
+
+/// Opens a verification link (`/verify?token=…`): the address is proven, and guest orders
+/// placed with it join the account.
+#[server]
+pub async fn verify_email(token: String) -> Result<User, AppError> {
+    Ok(crate::ssr::services()?.verify_email(&token.into()).await?)
+}
+
+/// Mails the signed-in user a new verification link.
+#[server]
+pub async fn resend_verification() -> Result<(), AppError> {
+    let claims = crate::ssr::require_claims()?;
+    Ok(crate::ssr::services()?.identity.resend_verification(&claims.sub).await?)
+}
+
+/// Mails a reset link when the address has an account (the answer never says whether it has).
+#[server]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let client = crate::ssr::client_address();
+    Ok(crate::ssr::services()?.identity.request_password_reset(&email, &client).await?)
+}
+
+/// Sets a new password through a reset link; every login of the account ends.
+#[server]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    crate::ssr::services()?.identity.confirm_password_reset(&token.into(), password.into()).await?;
+    Ok(())
+}
+
+/// Changes the signed-in user's password.
+#[server]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let claims = crate::ssr::require_claims()?;
+    let services = crate::ssr::services()?;
+    Ok(services.identity.change_password(&claims.sub, current_password.into(), new_password.into()).await?)
+}
+
+/// Starts moving the signed-in account to a new address (a link goes to it).
+#[server]
+pub async fn change_email(email: String, password: String) -> Result<(), AppError> {
+    let claims = crate::ssr::require_claims()?;
+    let email =
+        model::Email::parse(&email).map_err(|e| AppError::Invalid { field: "email".into(), message: e.to_string() })?;
+    Ok(crate::ssr::services()?.identity.request_email_change(&claims.sub, password.into(), email).await?)
+}

@@ -57,6 +57,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
             <p class="muted">"New here? " <a class="link" href="/register">"Create an account"</a></p>
+            <p class="muted"><a class="link" href="/forgot">"Forgot your password?"</a></p>
         </section>
     }
 }
@@ -118,11 +119,11 @@ pub fn AccountPage() -> impl IntoView {
                     Ok(Some(user)) => view! {
                         <section class="account">
                             <h1>{format!("Hello, {}", user.name)}</h1>
-                            <p class="muted">{user.email.to_string()}</p>
                             <p><a class="link" href="/account/memory">"What we remember about you"</a></p>
                             <ActionForm action=sign_out>
                                 <button type="submit" class="button button--ghost">"Sign out"</button>
                             </ActionForm>
+                            <super::security::AccountSecurity user=user.clone()/>
                             <h2>"Your sessions"</h2>
                             <SessionList sessions end/>
                         </section>

@@ -57,7 +57,11 @@ pub async fn admin_open_handoffs() -> Result<u64, AppError> {
 #[server]
 pub async fn admin_products(q: Option<String>) -> Result<Vec<Product>, AppError> {
     crate::ssr::require_admin()?;
-    let params = model::SearchParams { q: q.filter(|q| !q.trim().is_empty()), per_page: Some("50".into()), ..Default::default() };
+    let params = model::SearchParams {
+        q: q.filter(|q| !q.trim().is_empty()),
+        per_page: Some("50".into()),
+        ..Default::default()
+    };
     let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
     Ok(crate::ssr::services()?.catalog.list(&search).await?.items)
 }

@@ -20,6 +20,13 @@ pub fn ChatPanel() -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let version = cart_version();
     let auth = use_context::<crate::account::AuthVersion>();
+    // A mailed link back to the chat (`/?chat=open`) opens the panel.
+    let query = leptos_router::hooks::use_query_map();
+    Effect::new(move |_| {
+        if query.read().get("chat").as_deref() == Some("open") {
+            open.set(true);
+        }
+    });
 
     // Load the stored conversation when the panel opens (and after a sign-in, which moves a
     // guest's conversation to the account).
@@ -39,7 +46,8 @@ pub fn ChatPanel() -> impl IntoView {
     // up here (the request says "they'll reply here").
     let awaiting_person = move || {
         turns.with(|t| {
-            let asked = t.iter().rposition(|turn| turn.actions.iter().any(|a| matches!(a, Action::HandoffRequested { .. })));
+            let asked =
+                t.iter().rposition(|turn| turn.actions.iter().any(|a| matches!(a, Action::HandoffRequested { .. })));
             let answered = t.iter().rposition(|turn| turn.role == "staff");
             matches!((asked, answered), (Some(a), b) if b.is_none_or(|b| b < a))
         })

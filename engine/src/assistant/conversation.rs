@@ -70,7 +70,11 @@ pub struct Latest(Vec<LatestRow>);
 impl Latest {
     /// The products the assistant showed most recently, in order ("the second one").
     pub fn shown(&self) -> Vec<String> {
-        self.0.iter().find(|r| r.role == "assistant" && !r.shown.is_empty()).map(|r| r.shown.clone()).unwrap_or_default()
+        self.0
+            .iter()
+            .find(|r| r.role == "assistant" && !r.shown.is_empty())
+            .map(|r| r.shown.clone())
+            .unwrap_or_default()
     }
 
     /// The last `limit` messages' roles and words, oldest first (no parts, which can be large).

@@ -3,6 +3,7 @@
 //! conversation (role `staff`, so it shows in their chat on every channel) and closes the request.
 
 use super::conversation;
+use crate::mail::Letters;
 use crate::store::Store;
 use crate::{Error, Result};
 use model::Handoff;
@@ -107,26 +108,33 @@ async fn with_turns(store: &Store, row: HandoffRow) -> Result<Handoff> {
 }
 
 /// Answers the open request `id` as `staff` (the team member's name): the reply joins the
-/// shopper's conversation and the request closes, in one transaction. An unknown request is 404;
-/// one already answered (by someone else a moment ago, say) is 409 and changes nothing.
-pub async fn reply(store: &Store, id: &str, staff: &str, text: &str) -> Result<Handoff> {
+/// shopper's conversation, the request closes and (for a member) the reply is mailed to them,
+/// in one transaction. An unknown request is 404; one already answered (by someone else a
+/// moment ago, say) is 409 and changes nothing.
+pub async fn reply(store: &Store, letters: &Letters, id: &str, staff: &str, text: &str) -> Result<Handoff> {
     let text = super::bounded_text("text", text, MAX_REPLY)?;
+    // A guest left no address; they read the reply in their chat.
+    let mail = asker_email(store, id).await?.map(|to| letters.composer.handoff_reply(&to, text));
+    let queues_mail = mail.is_some();
     let mut res = store
         .db()
-        .query(
+        .query(format!(
             "BEGIN TRANSACTION;
              LET $h = (UPDATE type::record('handoff', $id) SET status = 'closed', reply = $text,
                  replied_by = $staff, replied_at = time::now() WHERE status = 'open' RETURN AFTER)[0];
-             IF $h != NONE {
+             IF $h != NONE {{
                  CREATE message SET owner = $h.owner, session_id = $h.session_id, channel = 'dashboard',
                      role = 'staff', text = $text, shown = [];
-             };
+                 IF $mail != NONE {{ {} }};
+             }};
              RETURN $h != NONE;
              COMMIT TRANSACTION;",
-        )
+            crate::mail::outbox::INSERT
+        ))
         .bind(("id", id.to_string()))
         .bind(("text", text.to_string()))
         .bind(("staff", staff.to_string()))
+        .bind(("mail", mail))
         .await?
         .check()?;
     let answered: Option<bool> = res.take(res.num_statements().saturating_sub(2))?;
@@ -135,5 +143,23 @@ pub async fn reply(store: &Store, id: &str, staff: &str, text: &str) -> Result<H
         one(store, id).await?;
         return Err(Error::Conflict("this hand-off was already answered"));
     }
+    if queues_mail {
+        letters.outbox.wake();
+    }
     one(store, id).await
+}
+
+/// The address of the member who asked for a person (none for a guest or an unknown request).
+async fn asker_email(store: &Store, id: &str) -> Result<Option<String>> {
+    let mut res = store
+        .db()
+        .query(
+            "LET $owner = (SELECT VALUE owner FROM type::record('handoff', $id))[0];
+             RETURN IF $owner != NONE AND string::starts_with($owner, 'user:') THEN
+                 (SELECT VALUE email FROM type::record('user', string::slice($owner, 5)))[0]
+             END;",
+        )
+        .bind(("id", id.to_string()))
+        .await?;
+    Ok(res.take(1)?)
 }

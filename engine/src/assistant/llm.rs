@@ -474,7 +474,8 @@ impl Llm {
                 products
             }
         );
-        let earlier: Vec<Value> = q.latest.words(HISTORY).iter().map(|(role, text)| json!({ "role": role, "text": text })).collect();
+        let earlier: Vec<Value> =
+            q.latest.words(HISTORY).iter().map(|(role, text)| json!({ "role": role, "text": text })).collect();
         let cart = cart.ok().map(|cart| {
             json!({
                 "lines": cart.lines.iter().enumerate().map(|(i, l)| json!({

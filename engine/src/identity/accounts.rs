@@ -21,6 +21,7 @@ struct UserRow {
     email: String,
     name: String,
     role: String,
+    email_verified: bool,
 }
 
 #[derive(SurrealValue)]
@@ -29,7 +30,17 @@ struct CredentialRow {
     email: String,
     name: String,
     role: String,
+    email_verified: bool,
     password_hash: String,
+}
+
+/// The proof a new account's email still needs: a verification link (stored as `hash`) and the
+/// mail carrying it, queued in the account's own transaction.
+pub struct Welcome {
+    /// SHA-256 of the link's token.
+    pub hash: String,
+    /// The verification mail.
+    pub mail: crate::mail::Mail,
 }
 
 #[derive(SurrealValue)]
@@ -40,7 +51,7 @@ struct NewUser {
     password_hash: String,
 }
 
-const USER_FIELDS: &str = "record::id(id) AS id, email, name, role";
+const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, email_verified_at != NONE AS email_verified";
 
 impl UserRow {
     fn into_model(self) -> Result<User> {
@@ -50,6 +61,7 @@ impl UserRow {
             role: Role::parse(&self.role).ok_or_else(corrupt)?,
             id: self.id,
             name: self.name,
+            email_verified: self.email_verified,
         })
     }
 }
@@ -65,38 +77,97 @@ impl Accounts {
         &self.hasher
     }
 
-    /// Creates a customer account. 422 for a bad name or password, 409 for a taken email.
-    pub async fn register(&self, email: Email, password: SecretString, name: &str) -> Result<User> {
-        self.create(email, password, name, Role::Customer).await
-    }
-
-    /// Creates an account with `role` (the seed's admin; customers come through [`Self::register`]).
-    pub async fn create(&self, email: Email, password: SecretString, name: &str, role: Role) -> Result<User> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid("name", "must be 1 to 100 characters"));
-        }
-        if let Some(problem) = password_rules::problem(password.expose_secret()) {
-            return Err(Error::invalid("password", problem));
-        }
-        let hash: PasswordHashString = self.hasher.hash(password).await?;
+    /// Creates an account with `role`. With a `welcome` its email awaits proof (the link and its
+    /// mail are written in the same transaction); without one (the seed's accounts, whose
+    /// addresses the operator chose) it counts as verified. 422 for a bad name or password,
+    /// 409 for a taken email.
+    pub async fn create(
+        &self,
+        email: Email,
+        password: SecretString,
+        name: &str,
+        role: Role,
+        welcome: Option<Welcome>,
+    ) -> Result<User> {
+        let name = valid_name(name)?;
+        let hash = self.new_password_hash(password).await?;
         let row = NewUser {
             email: email.as_str().into(),
             name: name.into(),
             role: role.as_str().into(),
             password_hash: hash.as_str().into(),
         };
-        let sql = format!("CREATE user CONTENT $user RETURN {USER_FIELDS}");
-        let result = self.store.db().query(sql).bind(("user", row)).await?.check();
+        let (link_hash, mail) = match welcome {
+            Some(w) => (Some(w.hash), Some(w.mail)),
+            None => (None, None),
+        };
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             LET $u = (CREATE user CONTENT $user RETURN VALUE id)[0];
+             IF $link = NONE {{
+                 UPDATE $u SET email_verified_at = time::now();
+             }} ELSE {{
+                 CREATE type::record('account_token', $link) SET purpose = 'verify_email', user_id = record::id($u),
+                     email = $user.email, expires_at = time::now() + {}h;
+                 {}
+             }};
+             SELECT {USER_FIELDS} FROM ONLY $u;
+             COMMIT TRANSACTION;",
+            crate::mail::compose::VERIFY_HOURS,
+            crate::mail::outbox::INSERT,
+        );
+        let result = self
+            .store
+            .db()
+            .query(sql)
+            .bind(("user", row))
+            .bind(("link", link_hash))
+            .bind(("mail", mail))
+            .await?
+            .check();
         match result {
             Ok(mut res) => {
-                let created: Option<UserRow> = res.take(0)?;
+                let created: Option<UserRow> = res.take(res.num_statements().saturating_sub(2))?;
                 created.ok_or(Error::NotFound("user"))?.into_model()
             }
             // The unique index on email decides races between two registrations.
             Err(e) if e.to_string().contains("user_email") => Err(Error::Conflict("email is already registered")),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The stored form of a new password, after the password rules.
+    pub(crate) async fn new_password_hash(&self, password: SecretString) -> Result<PasswordHashString> {
+        if let Some(problem) = password_rules::problem(password.expose_secret()) {
+            return Err(Error::invalid("password", problem));
+        }
+        self.hasher.hash(password).await
+    }
+
+    /// True when `password` is the account's (a wrong one and an unknown account are `false`).
+    pub async fn password_matches(&self, user_id: &str, password: SecretString) -> Result<bool> {
+        let mut res = self
+            .store
+            .db()
+            .query("SELECT VALUE password_hash FROM type::record('user', $id)")
+            .bind(("id", user_id.to_string()))
+            .await?;
+        let hash: Option<String> = res.take(0)?;
+        match hash {
+            Some(hash) => self.hasher.verify(password, hash).await,
+            None => {
+                self.hasher.verify_dummy(password).await?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// The account registered with `email`, if any.
+    pub async fn by_email(&self, email: &Email) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_FIELDS} FROM user WHERE email = $email LIMIT 1");
+        let mut res = self.store.db().query(sql).bind(("email", email.as_str().to_string())).await?;
+        let row: Option<UserRow> = res.take(0)?;
+        row.map(UserRow::into_model).transpose()
     }
 
     /// The account for `email` if `password` matches. Unknown emails verify a dummy hash so
@@ -107,7 +178,8 @@ impl Accounts {
             return Err(Error::Unauthorized);
         };
         let sql =
-            "SELECT record::id(id) AS id, email, name, role, password_hash FROM user WHERE email = $email LIMIT 1";
+            "SELECT record::id(id) AS id, email, name, role, email_verified_at != NONE AS email_verified, password_hash
+             FROM user WHERE email = $email LIMIT 1";
         let mut res = self.store.db().query(sql).bind(("email", email.as_str().to_string())).await?;
         let row: Option<CredentialRow> = res.take(0)?;
         let Some(row) = row else {
@@ -117,7 +189,8 @@ impl Accounts {
         if !self.hasher.verify(password, row.password_hash).await? {
             return Err(Error::Unauthorized);
         }
-        UserRow { id: row.id, email: row.email, name: row.name, role: row.role }.into_model()
+        UserRow { id: row.id, email: row.email, name: row.name, role: row.role, email_verified: row.email_verified }
+            .into_model()
     }
 
     /// One account by id.
@@ -127,4 +200,13 @@ impl Accounts {
         let row: Option<UserRow> = res.take(0)?;
         row.ok_or(Error::NotFound("user"))?.into_model()
     }
+}
+
+/// A display name, trimmed: 1 to 100 characters.
+fn valid_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::invalid("name", "must be 1 to 100 characters"));
+    }
+    Ok(name)
 }

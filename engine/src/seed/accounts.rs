@@ -35,7 +35,7 @@ pub(super) async fn ensure(store: &Store, spec: &AccountSpec, role: Role) -> Res
         Some(p) => (p.clone(), false),
         None => (SecretString::from(Alphanumeric.sample_string(&mut rand::thread_rng(), 20)), true),
     };
-    match Accounts::new(store.clone()).create(email.clone(), secret.clone(), &spec.name, role).await {
+    match Accounts::new(store.clone()).create(email.clone(), secret.clone(), &spec.name, role, None).await {
         Ok(_) => {
             tracing::info!(email = %email, role = role.as_str(), "created seed account");
             Ok(generated.then_some(GeneratedCredential { email: email.to_string(), password: secret }))

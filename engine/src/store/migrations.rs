@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0010_order_buyer_memory.surql"),
     },
     Migration { version: 11, name: "staff_replies", sql: include_str!("migrations/0011_staff_replies.surql") },
+    Migration {
+        version: 12,
+        name: "mail_and_verification",
+        sql: include_str!("migrations/0012_mail_and_verification.surql"),
+    },
 ];
 
 /// What a start-up did to the schema.

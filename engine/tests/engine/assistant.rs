@@ -186,7 +186,8 @@ async fn a_request_for_a_person_reaches_the_teams_queue_and_their_reply_reaches_
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     services.assistant.process_message(&shopper, "s1", Channel::Web, "where is my parcel?").await.unwrap();
-    let asked = services.assistant.process_message(&shopper, "s1", Channel::Web, "let me talk to a real person").await.unwrap();
+    let asked =
+        services.assistant.process_message(&shopper, "s1", Channel::Web, "let me talk to a real person").await.unwrap();
     assert_eq!(asked.intent, "human_handoff");
     let Some(Action::HandoffRequested { request_id }) = asked.actions.first() else { panic!("{asked:?}") };
 
@@ -202,8 +203,12 @@ async fn a_request_for_a_person_reaches_the_teams_queue_and_their_reply_reaches_
     let unknown = services.assistant.reply_to_handoff("nope", "Ada", "Hello").await;
     assert!(matches!(unknown, Err(engine::Error::NotFound("handoff"))), "{unknown:?}");
 
-    let answered = services.assistant.reply_to_handoff(request_id, "Ada", "Hi, I'm Ada. Your parcel left today.").await.unwrap();
-    assert_eq!((answered.status.as_str(), answered.reply.as_deref()), ("closed", Some("Hi, I'm Ada. Your parcel left today.")));
+    let answered =
+        services.assistant.reply_to_handoff(request_id, "Ada", "Hi, I'm Ada. Your parcel left today.").await.unwrap();
+    assert_eq!(
+        (answered.status.as_str(), answered.reply.as_deref()),
+        ("closed", Some("Hi, I'm Ada. Your parcel left today."))
+    );
     let chat = services.assistant.conversation(&shopper, 10).await.unwrap();
     let last = chat.last().unwrap();
     assert_eq!((last.role.as_str(), last.text.as_str()), ("staff", "Hi, I'm Ada. Your parcel left today."));
@@ -226,7 +231,11 @@ async fn a_guests_request_follows_them_into_their_account() {
     let Some(Action::HandoffRequested { request_id }) = asked.actions.first() else { panic!("{asked:?}") };
     let issued = services
         .identity
-        .register(model::Email::parse("asker@example.com").unwrap(), secrecy::SecretString::from("correct horse battery"), "Asker")
+        .register(
+            model::Email::parse("asker@example.com").unwrap(),
+            secrecy::SecretString::from("correct horse battery"),
+            "Asker",
+        )
         .await
         .unwrap();
     services.continue_signed_in(&issued, Some(&token), Channel::Web, "test").await.unwrap();

@@ -181,7 +181,10 @@ async fn an_admin_reprices_and_restocks_a_product_and_listings_and_carts_follow_
     // Refusals name the field and change nothing.
     for (change, field) in [
         (model::ProductChange { price: Some(usd(0)), stock: None }, "price"),
-        (model::ProductChange { price: Some(model::Money::new(999, model::Currency::EUR)), stock: None }, "price.currency"),
+        (
+            model::ProductChange { price: Some(model::Money::new(999, model::Currency::EUR)), stock: None },
+            "price.currency",
+        ),
         (model::ProductChange { price: None, stock: Some(-1) }, "stock"),
         (model::ProductChange { price: None, stock: Some(model::MAX_STOCK + 1) }, "stock"),
         (model::ProductChange::default(), "price"),
@@ -203,7 +206,11 @@ async fn an_admin_reprices_and_restocks_a_product_and_listings_and_carts_follow_
     let listed = services.catalog.list(&search(&[("category", "coffee"), ("per_page", "100")])).await.unwrap();
     let entry = listed.items.iter().find(|x| x.id == p.id).unwrap();
     assert_eq!((entry.price.amount, entry.stock), (p.price.amount + 500, 0));
-    let in_stock = services.catalog.list(&search(&[("category", "coffee"), ("in_stock", "true"), ("per_page", "100")])).await.unwrap();
+    let in_stock = services
+        .catalog
+        .list(&search(&[("category", "coffee"), ("in_stock", "true"), ("per_page", "100")]))
+        .await
+        .unwrap();
     assert!(in_stock.items.iter().all(|x| x.id != p.id));
     // The cart prices its line from the catalog.
     let cart = services.carts.get(&shopper).await.unwrap();

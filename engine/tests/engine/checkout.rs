@@ -248,21 +248,70 @@ async fn admins_move_orders_along_the_status_machine_only() {
 }
 
 #[tokio::test]
-async fn guest_orders_join_the_account_registered_with_their_email() {
+async fn guest_orders_join_an_account_with_their_email_only_once_it_is_verified() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
     services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
     let mut body = request(GOOD);
     body.email = Some("Later@Example.com".into());
-    services.checkout.place(&shopper, "g", &body).await.unwrap();
+    let placed = services.checkout.place(&shopper, "g", &body).await.unwrap().placed;
 
+    // Someone else registers that address: they see none of the guest's orders.
     let issued = services
         .identity
         .register(model::Email::parse("later@example.com").unwrap(), SecretString::from("long enough pw"), "Later")
         .await
         .unwrap();
     services.continue_signed_in(&issued, None, model::Channel::Api, "test").await.unwrap();
+    let member = OrderViewer::Member(issued.user.id.clone());
+    assert!(services.orders.list(&issued.user.id).await.unwrap().is_empty());
+    assert!(matches!(services.orders.get(&member, &placed.order.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(services.orders.cancel(&member, &placed.order.id).await, Err(Error::NotFound(_))));
 
+    // Whoever opens the link mailed to the address proves it, and the orders join.
+    let token = crate::helpers::mailed_token(&services.store, "later@example.com", "/verify").await;
+    let verified = services.verify_email(&token).await.unwrap();
+    assert!(verified.email_verified);
     assert_eq!(services.orders.list(&issued.user.id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_sign_in_that_promotes_the_guest_session_that_ordered_claims_its_orders_without_verification() {
+    let services = seeded().await;
+    let (shopper, token) = guest(&services).await;
+    let p = product(&services, "coffee", 1).await;
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let mut body = request(GOOD);
+    body.email = Some("other@example.com".into());
+    services.checkout.place(&shopper, "g", &body).await.unwrap();
+
+    let issued = services
+        .identity
+        .register(model::Email::parse("own@example.com").unwrap(), SecretString::from("long enough pw"), "Own")
+        .await
+        .unwrap();
+    services.continue_signed_in(&issued, Some(&token), model::Channel::Web, "test").await.unwrap();
+
+    assert_eq!(services.orders.list(&issued.user.id).await.unwrap().len(), 1, "the session that ordered is theirs");
+}
+
+#[tokio::test]
+async fn the_one_click_offer_never_uses_a_card_from_a_guest_order_that_joined_the_account() {
+    let services = seeded().await;
+    let (shopper, token) = guest(&services).await;
+    let p = product(&services, "coffee", 2).await;
+    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.checkout.place(&shopper, "g", &request(GOOD)).await.unwrap();
+    let issued = services
+        .identity
+        .register(model::Email::parse("claimer@example.com").unwrap(), SecretString::from("long enough pw"), "C")
+        .await
+        .unwrap();
+    services.continue_signed_in(&issued, Some(&token), model::Channel::Web, "test").await.unwrap();
+    let member = Shopper::Member { user_id: issued.user.id.clone() };
+    assert_eq!(services.orders.list(&issued.user.id).await.unwrap().len(), 1);
+    services.carts.add(&member, &p.id.0, qty(1)).await.unwrap();
+
+    assert!(services.checkout.offer_confirmation(&member).await.unwrap().is_none(), "that card was typed as a guest");
 }

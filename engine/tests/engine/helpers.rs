@@ -4,6 +4,7 @@ use engine::seed::{AccountSpec, SeedOptions};
 use engine::store::Store;
 use engine::Services;
 use secrecy::SecretString;
+use surrealdb::types::SurrealValue;
 
 pub fn seed_options() -> SeedOptions {
     SeedOptions {
@@ -33,4 +34,44 @@ pub async fn count(store: &Store, table: &str, filter: &str) -> u64 {
 pub async fn schema(store: &Store) -> surrealdb::types::Value {
     let mut res = store.client().query("INFO FOR DB").await.unwrap();
     res.take::<Option<surrealdb::types::Value>>(0).unwrap().unwrap()
+}
+
+/// A queued message, read straight from the outbox (tests only: the worker is what sends).
+#[derive(Debug, Clone, SurrealValue)]
+pub struct Queued {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: Option<String>,
+    pub body_html: Option<String>,
+    pub status: String,
+    pub attempts: i64,
+}
+
+/// Every message in the outbox, oldest first.
+pub async fn outbox(store: &Store) -> Vec<Queued> {
+    let mut res = store
+        .client()
+        .query(
+            "SELECT record::id(id) AS id, kind, recipient, subject, body_text, body_html, status, attempts, created_at
+             FROM outbox ORDER BY created_at",
+        )
+        .await
+        .unwrap();
+    res.take(0).unwrap()
+}
+
+/// The token of the newest queued link `/path?token=…` mailed to `to`.
+pub async fn mailed_token(store: &Store, to: &str, path: &str) -> SecretString {
+    let marker = format!("{path}?token=");
+    let mail = outbox(store)
+        .await
+        .into_iter()
+        .rev()
+        .find(|m| m.recipient == to && m.body_text.as_deref().is_some_and(|t| t.contains(&marker)))
+        .unwrap_or_else(|| panic!("no {path} link was mailed to {to}"));
+    let text = mail.body_text.unwrap();
+    let start = text.find(&marker).unwrap() + marker.len();
+    SecretString::from(text[start..].split_whitespace().next().unwrap().to_string())
 }

@@ -2,6 +2,7 @@
 // Test crates: a panic is how a test reports failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod assistant;
 mod cart;
 mod catalog;
@@ -9,6 +10,7 @@ mod checkout;
 mod helpers;
 mod identity;
 mod llm;
+mod mail;
 mod memory;
 mod nlu;
 mod seed;

@@ -6,7 +6,7 @@ use crate::auth::{self, AuthUser};
 use crate::session;
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
@@ -14,6 +14,7 @@ use engine::identity::IssuedTokens;
 use model::{Channel, Email, SessionInfo, User};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 use utoipa::ToSchema;
 
 /// `POST /v1/auth/register` body.
@@ -76,6 +77,60 @@ pub struct SessionOutcome {
     promoted: bool,
     /// Per kind of data (cart, conversation ...), how many items the promotion merged.
     merged: std::collections::BTreeMap<String, u64>,
+}
+
+/// `POST /v1/auth/verify-email` body.
+#[derive(Deserialize, ToSchema)]
+pub struct VerifyEmailRequest {
+    /// The token from the mailed link (`/verify?token=…`).
+    #[schema(value_type = String)]
+    token: SecretString,
+}
+
+/// `POST /v1/auth/password-reset` body.
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    /// The account's email.
+    email: String,
+}
+
+/// `POST /v1/auth/password-reset/confirm` body.
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetConfirm {
+    /// The token from the mailed link (`/reset?token=…`).
+    #[schema(value_type = String)]
+    token: SecretString,
+    /// The new password, 8 to 128 characters.
+    #[schema(value_type = String, format = Password)]
+    password: SecretString,
+}
+
+/// `POST /v1/auth/password` body.
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    /// The password in use now.
+    #[schema(value_type = String, format = Password)]
+    current_password: SecretString,
+    /// The new password, 8 to 128 characters.
+    #[schema(value_type = String, format = Password)]
+    new_password: SecretString,
+}
+
+/// `POST /v1/auth/email` body.
+#[derive(Deserialize, ToSchema)]
+pub struct ChangeEmailRequest {
+    /// The new address; it takes effect when the link mailed to it is opened.
+    email: String,
+    /// The password in use now.
+    #[schema(value_type = String, format = Password)]
+    password: SecretString,
+}
+
+/// An accepted request whose effect arrives by mail.
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    /// What happens next.
+    message: &'static str,
 }
 
 /// `GET /v1/auth/me` answer.
@@ -155,6 +210,83 @@ pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Me
         other => other.into(),
     })?;
     Ok(Json(MeResponse { user }))
+}
+
+/// Opens a verification link: the address it was mailed to is proven (and becomes the
+/// account's, for an email change), and guest orders placed with it join the account.
+#[utoipa::path(post, path = "/v1/auth/verify-email", tag = "auth", request_body = VerifyEmailRequest,
+    responses((status = 200, body = MeResponse), (status = 409, description = "The address now belongs to another account", body = ErrorBody),
+              (status = 422, description = "Unknown, expired or used link", body = ErrorBody)))]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<VerifyEmailRequest>,
+) -> Result<Json<MeResponse>, ApiError> {
+    Ok(Json(MeResponse { user: state.services.verify_email(&body.token).await? }))
+}
+
+/// Mails a new verification link to the signed-in user's address (once a minute, five a day).
+#[utoipa::path(post, path = "/v1/auth/verify-email/resend", tag = "auth",
+    responses((status = 202, body = Accepted), (status = 401, body = ErrorBody),
+              (status = 409, description = "Already verified", body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn resend_verification(State(state): State<AppState>, user: AuthUser) -> Result<Response, ApiError> {
+    state.services.identity.resend_verification(&user.claims.sub).await?;
+    Ok(accepted("A new verification link is on its way."))
+}
+
+/// Mails a password-reset link when the address has an account. The answer is 202 either way:
+/// it never tells whether an address is registered.
+#[utoipa::path(post, path = "/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses((status = 202, body = Accepted), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn password_reset(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<PasswordResetRequest>,
+) -> Result<Response, ApiError> {
+    state.services.identity.request_password_reset(&body.email, &peer.ip().to_string()).await?;
+    Ok(accepted("If an account uses this address, a link to reset its password is on its way."))
+}
+
+/// Sets a new password through a mailed link; every login of the account ends.
+#[utoipa::path(post, path = "/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,
+    responses((status = 204, description = "Password changed; sign in with it"),
+              (status = 422, description = "Unknown, expired or used link, or a password that breaks the rules", body = ErrorBody)))]
+pub async fn password_reset_confirm(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PasswordResetConfirm>,
+) -> Result<StatusCode, ApiError> {
+    state.services.identity.confirm_password_reset(&body.token, body.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the signed-in user's password (the current one must match).
+#[utoipa::path(post, path = "/v1/auth/password", tag = "auth", request_body = ChangePasswordRequest,
+    responses((status = 204, description = "Changed"), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<ChangePasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    state.services.identity.change_password(&user.claims.sub, body.current_password, body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts moving the signed-in account to a new address: a link goes to it, and the change
+/// takes effect when it is opened.
+#[utoipa::path(post, path = "/v1/auth/email", tag = "auth", request_body = ChangeEmailRequest,
+    responses((status = 202, body = Accepted), (status = 401, body = ErrorBody),
+              (status = 409, description = "Taken", body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn change_email(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<ChangeEmailRequest>,
+) -> Result<Response, ApiError> {
+    let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
+    state.services.identity.request_email_change(&user.claims.sub, body.password, email).await?;
+    Ok(accepted("Open the link we sent to the new address to finish the change."))
+}
+
+fn accepted(message: &'static str) -> Response {
+    (StatusCode::ACCEPTED, Json(Accepted { message })).into_response()
 }
 
 /// The refresh token from an optional JSON body, else from the browser's cookie.

@@ -29,6 +29,9 @@ pub struct Extra {
     /// `invalid_transition`: the order's current status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_status: Option<&'static str>,
+    /// `rate_limited`: seconds until another attempt is allowed (also the `Retry-After` header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// The JSON body of every error response.
@@ -180,6 +183,14 @@ impl From<engine::Error> for ApiError {
                     &format!("The order is {} and cannot become {}.", current.as_str(), requested.as_str()),
                 )
             },
+            engine::Error::RateLimited { retry_after_secs } => Self {
+                extra: Extra { retry_after: Some(retry_after_secs), ..Extra::default() },
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    &format!("Too many attempts; try again in {retry_after_secs} seconds."),
+                )
+            },
             other => Self::internal(&other),
         }
     }
@@ -206,6 +217,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status;
-        (status, Json(self.into_body())).into_response()
+        let retry_after = self.extra.retry_after;
+        let mut response = (status, Json(self.into_body())).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

@@ -412,8 +412,9 @@ async fn an_admin_changes_a_products_price_and_stock_and_customers_may_not() {
     }
     assert_eq!(app.call("PATCH", "/v1/admin/products/nope", &admin, Some(json!({"stock": 1})), None).await.0, 404);
 
-    let (status, changed) =
-        app.call("PATCH", &path, &admin, Some(json!({"price": {"amount": 1234, "currency": "USD"}, "stock": 7})), None).await;
+    let (status, changed) = app
+        .call("PATCH", &path, &admin, Some(json!({"price": {"amount": 1234, "currency": "USD"}, "stock": 7})), None)
+        .await;
     assert_eq!(status, 200, "{changed}");
     let (_, shown) = app.get_json(&format!("/v1/products/{id}")).await;
     assert_eq!((shown["price"]["amount"].as_i64(), shown["stock"].as_i64()), (Some(1234), Some(7)));

@@ -31,6 +31,14 @@ fn key_paths() -> &'static (String, String) {
     })
 }
 
+/// Where mail goes when a test sets no SMTP server (never the source tree).
+fn mail_dir() -> &'static str {
+    static DIR: OnceLock<String> = OnceLock::new();
+    DIR.get_or_init(|| {
+        std::env::temp_dir().join(format!("waypoint-test-mail-{}", std::process::id())).display().to_string()
+    })
+}
+
 /// Test settings: an in-memory database, known passwords, and `extra` on top.
 pub fn test_config(extra: &[(&str, &str)]) -> Config {
     let (private, public) = key_paths();
@@ -42,6 +50,8 @@ pub fn test_config(extra: &[(&str, &str)]) -> Config {
         ("DEMO_PASSWORD", "demo-password-for-tests"),
         // Tests make many requests from one address; the limit has its own test.
         ("RATE_LIMIT_PER_MINUTE", "0"),
+        ("MAIL_DIR", mail_dir()),
+        ("MAIL_RETRY_FIRST_MS", "50"),
     ]);
     vars.extend(extra.iter().copied());
     Config::from_lookup(|name| vars.get(name).map(|v| v.to_string())).unwrap()

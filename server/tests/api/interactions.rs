@@ -231,7 +231,10 @@ async fn the_team_answers_a_request_for_a_person_and_the_reply_is_in_the_shopper
     assert_eq!(status, 200, "{answered}");
     assert_eq!(answered["status"], "closed");
     assert_eq!(app.call("POST", &reply_path, &admin, Some(json!({"text": "again"})), None).await.0, 409);
-    assert_eq!(app.call("POST", "/v1/admin/handoffs/nope/reply", &admin, Some(json!({"text": "hi"})), None).await.0, 404);
+    assert_eq!(
+        app.call("POST", "/v1/admin/handoffs/nope/reply", &admin, Some(json!({"text": "hi"})), None).await.0,
+        404
+    );
 
     let (_, conversation) = app.call("GET", "/v1/interactions", &guest, None, None).await;
     let last = conversation["items"].as_array().unwrap().last().unwrap().clone();

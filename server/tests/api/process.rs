@@ -111,3 +111,83 @@ async fn json_logs_are_one_object_per_line_and_carry_the_request_id() {
         "the request's log line names its id:\n{stdout}"
     );
 }
+
+#[tokio::test]
+async fn mail_acknowledged_before_a_kill_is_delivered_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    // The mail server is down during the first run: nothing listens on this port.
+    let down = format!("smtp://127.0.0.1:{}?tls=none", free_port());
+    let mut first = server(dir.path(), port)
+        .env("SMTP_URL", &down)
+        .env("MAIL_RETRY_FIRST_MS", "10")
+        .env("MAIL_MAX_ATTEMPTS", "100")
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut first).await;
+    let res = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/v1/auth/register"))
+        .json(&serde_json::json!({"email": "kept@example.com", "password": "a good password", "name": "Kept"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "acknowledged");
+    first.kill().unwrap(); // SIGKILL: no shutdown of any kind
+    first.wait().unwrap();
+
+    let sink = smtp_sink::SmtpSink::start();
+    let mut second = server(dir.path(), port).env("SMTP_URL", sink.url()).spawn().unwrap();
+    wait_ready(port, &mut second).await;
+    let got = sink.wait_for(1, Duration::from_secs(30)).await;
+    terminate(second);
+    assert_eq!(got.len(), 1, "the verification mail survived the kill");
+    assert_eq!(got[0].rcpt_tos, vec!["kept@example.com"]);
+    assert!(got[0].text.contains("/verify?token="));
+}
+
+#[tokio::test]
+async fn generated_passwords_go_to_a_private_file_and_an_operator_can_reset_a_lost_one() {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut first = server(dir.path(), port).env_remove("ADMIN_PASSWORD").env_remove("DEMO_PASSWORD").spawn().unwrap();
+    wait_ready(port, &mut first).await;
+    let out = terminate(first);
+    let log = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+
+    let file = dir.path().join("data/initial-credentials.txt");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "only its owner reads it");
+    let written = std::fs::read_to_string(&file).unwrap();
+    let admin_line = written.lines().find(|l| l.starts_with("admin@waypoint.test ")).unwrap();
+    let password = admin_line.split(' ').nth(1).unwrap();
+    assert_eq!(password.len(), 20);
+    assert!(!log.contains(password), "the password is never in the output or the log");
+    assert!(log.contains("initial-credentials.txt"), "the file's path is logged:\n{log}");
+
+    let link = server(dir.path(), port).args(["admin", "reset-password", "admin@waypoint.test"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&link.stdout);
+    assert!(link.status.success(), "{stdout}{}", String::from_utf8_lossy(&link.stderr));
+    assert!(stdout.contains(&format!("http://127.0.0.1:{port}/reset?token=")), "{stdout}");
+
+    let mut set = server(dir.path(), port)
+        .args(["admin", "reset-password", "admin@waypoint.test", "--stdin"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    set.stdin.take().unwrap().write_all(b"an operator's new password\n").unwrap();
+    let out = set.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut again = server(dir.path(), port).spawn().unwrap();
+    wait_ready(port, &mut again).await;
+    let login = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/v1/auth/login"))
+        .json(&serde_json::json!({"email": "admin@waypoint.test", "password": "an operator's new password"}))
+        .send()
+        .await
+        .unwrap();
+    terminate(again);
+    assert_eq!(login.status(), 200);
+}

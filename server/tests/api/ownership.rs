@@ -1,0 +1,69 @@
+//! Who may call what (broken object- and function-level authorization): every admin route and
+//! every route that acts on a signed-in account, called by nobody, by a customer and by an
+//! admin. A new route of either kind gets its row here.
+
+use crate::commerce::Who;
+use crate::helpers::spawn_app;
+use serde_json::{json, Value};
+
+/// (method, path, body): routes only admins may call.
+fn admin_routes() -> Vec<(&'static str, &'static str, Option<Value>)> {
+    vec![
+        ("GET", "/v1/admin/orders", None),
+        ("POST", "/v1/admin/orders/ANY/status", Some(json!({"status": "shipped"}))),
+        ("PATCH", "/v1/admin/products/ANY", Some(json!({"stock": 1}))),
+        ("GET", "/v1/admin/handoffs", None),
+        ("POST", "/v1/admin/handoffs/ANY/reply", Some(json!({"text": "hi"}))),
+        ("GET", "/v1/admin/outbox", None),
+        ("POST", "/v1/admin/outbox/ANY/retry", None),
+    ]
+}
+
+/// (method, path, body): routes that act on the signed-in account and need a sign-in.
+fn account_routes() -> Vec<(&'static str, &'static str, Option<Value>)> {
+    vec![
+        ("GET", "/v1/auth/me", None),
+        ("POST", "/v1/auth/verify-email/resend", None),
+        ("POST", "/v1/auth/password", Some(json!({"current_password": "x", "new_password": "yyyyyyyy"}))),
+        ("POST", "/v1/auth/email", Some(json!({"email": "new@example.com", "password": "x"}))),
+        ("GET", "/v1/orders", None),
+        ("GET", "/v1/sessions", None),
+    ]
+}
+
+#[tokio::test]
+async fn admin_routes_refuse_anonymous_callers_and_customers() {
+    let app = spawn_app().await;
+    let customer = app.register("plain@example.com").await["access_token"].as_str().unwrap().to_string();
+    for (method, path, body) in admin_routes() {
+        let (anonymous, _) = app.call(method, path, &Who::Nobody, body.clone(), None).await;
+        assert_eq!(anonymous, 401, "{method} {path} without a sign-in");
+        let (status, err) = app.call(method, path, &Who::Bearer(customer.clone()), body, None).await;
+        assert_eq!((status, err["error"]["code"].as_str()), (403, Some("forbidden")), "{method} {path} as a customer");
+    }
+}
+
+#[tokio::test]
+async fn account_routes_need_a_sign_in() {
+    let app = spawn_app().await;
+    for (method, path, body) in account_routes() {
+        let (status, _) = app.call(method, path, &Who::Nobody, body, None).await;
+        assert_eq!(status, 401, "{method} {path} without a sign-in");
+    }
+}
+
+#[tokio::test]
+async fn a_verification_link_proves_only_its_own_account() {
+    let app = spawn_app().await;
+    let ann = app.register("ann-own@example.com").await;
+    let bob = app.register("bob-own@example.com").await;
+    // Bob's token (a session cookie, a bearer token) never verifies Ann, and a link is only
+    // ever the mailed one: a made-up token is refused whoever sends it.
+    let bob_token = bob["access_token"].as_str().unwrap().to_string();
+    let (status, _) = app
+        .call("POST", "/v1/auth/verify-email", &Who::Bearer(bob_token), Some(json!({"token": "forged"})), None)
+        .await;
+    assert_eq!(status, 422);
+    let ann_id = ann["user"]["id"].as_str().unwrap();
+    assert!(!app.services.identity.accounts.by_id(ann_id).await.unwrap().email_verified);
+}
