@@ -108,3 +108,33 @@ test.describe('two tabs renewing at once', () => {
     await expect(page.locator('.account-link')).toHaveText('Tab Twin');
   });
 });
+
+test.describe('a form on another site', () => {
+  test.use({ allowedFailures: ['/api/sign_in'] });
+
+  test('posting to the sign-in server function does not sign the browser in', async ({ page }) => {
+    const email = `csrf-${Date.now()}@example.com`;
+    await register(page, 'Target', email);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goto('/login');
+    const action = await page.locator('form:has(#login-email)').getAttribute('action');
+    expect(action).toMatch(/^\/api\/sign_in/);
+    const shop = new URL(page.url()).origin;
+
+    // An attacker's page on another origin submits the victim's credentials (login CSRF).
+    await page.route('http://attacker.test/**', (route) => route.fulfill({
+      contentType: 'text/html',
+      body: `<form id="f" method="post" action="${shop}${action}">
+               <input name="email" value="${email}"><input name="password" value="a good password">
+             </form><script>document.getElementById('f').submit()</script>`,
+    }));
+    const refused = page.waitForResponse((r) => r.url().includes('/api/sign_in'));
+    await page.goto('http://attacker.test/');
+    expect((await refused).status()).toBe(403);
+
+    await page.goto('/account');
+    await hydrated(page);
+    await expect(page.getByRole('heading', { name: 'You are not signed in' })).toBeVisible();
+  });
+});

@@ -75,3 +75,32 @@ test('a shopper asks for a person, the team answers from the dashboard, and the 
   await expect(answer).toContainText('From our team');
   await expect(answer).toContainText('your parcel left our warehouse today');
 });
+
+test('emptying the cart from chat shows a card naming what goes, and only the click empties it', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Ask the assistant' }).click();
+  const chat = page.getByRole('dialog', { name: 'Shopping assistant' });
+  await chat.getByLabel('Message').fill('show me coffee');
+  await chat.getByRole('button', { name: 'Send' }).click();
+  const first = chat.locator('.chat__turn--assistant .chat__card').first();
+  const name = (await first.locator('a').first().textContent()) ?? '';
+  await first.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByTestId('cart-count')).toHaveText('1');
+
+  // A question is answered, not acted on.
+  await chat.getByLabel('Message').fill('how do I empty my cart?');
+  await chat.getByRole('button', { name: 'Send' }).click();
+  await expect(chat.locator('.chat__turn--assistant[data-intent="faq"]')).toContainText('confirm on the card');
+  await expect(page.getByTestId('cart-count')).toHaveText('1');
+
+  await chat.getByLabel('Message').fill('empty my cart');
+  await chat.getByRole('button', { name: 'Send' }).click();
+  const card = chat.getByTestId('action-card');
+  await expect(card).toHaveAttribute('data-kind', 'empty_cart');
+  await expect(card).toContainText(name.trim());
+  await expect(page.getByTestId('cart-count')).toHaveText('1');
+  await card.getByRole('button', { name: 'Empty my cart' }).click();
+  await expect(card.locator('.notice--ok')).toContainText('Your cart is empty');
+  await expect(page.getByTestId('cart-count')).toHaveText('0');
+});

@@ -8,6 +8,7 @@
 
 pub mod agents;
 pub mod brain;
+pub mod confirmations;
 pub mod conversation;
 pub mod handoffs;
 pub mod llm;
@@ -145,7 +146,7 @@ impl Assistant {
         let shown = latest.shown();
 
         let classifier = self.classifier.as_ref().as_ref().map_err(|e| Error::invalid("assistant", e.to_string()))?;
-        let prediction = classifier.predict(text);
+        let prediction = nlu::questions::answer_questions(classifier.predict(text), text);
         let entities = nlu::entities::extract(text, &*self.vocabulary().await?);
         let tools = Tools {
             catalog: &self.catalog,
@@ -247,6 +248,13 @@ impl Assistant {
     /// How many requests for a person wait for the team.
     pub async fn open_handoffs(&self) -> Result<u64> {
         handoffs::open_count(&self.store).await
+    }
+
+    /// The shopper's click on a confirmation card the assistant showed (cancel an order, forget
+    /// everything, empty the cart); see [`confirmations::confirm`].
+    pub async fn confirm_action(&self, shopper: &Shopper, token: &str) -> Result<model::ActionOutcome> {
+        let effects = confirmations::Effects { orders: &self.orders, memory: &self.memory, carts: &self.carts };
+        confirmations::confirm(&self.store, &effects, shopper, token.trim()).await
     }
 
     /// A team member (`staff`, their name) answers hand-off `id`; see [`handoffs::reply`].

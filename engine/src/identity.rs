@@ -128,10 +128,15 @@ impl Identity {
     /// A one-time reset link for `email` that is not mailed: the operator's recovery of a lost
     /// admin password (`server admin reset-password`). Returns the link.
     pub async fn reset_link_for_operator(&self, email: &Email) -> Result<String> {
+        let token = self.unmailed_reset_token(email).await?;
+        Ok(format!("{}/reset?token={}", self.mail.public_url(), token.expose_secret()))
+    }
+
+    async fn unmailed_reset_token(&self, email: &Email) -> Result<SecretString> {
         let user = self.accounts.by_email(email).await?.ok_or(Error::NotFound("account"))?;
         let (token, hash) = opaque::new_token();
-        links::create_unmailed(&self.store, Purpose::PasswordReset, &hash, &user.id, email.as_str()).await?;
-        Ok(format!("{}/reset?token={}", self.mail.public_url(), token.expose_secret()))
+        links::create(&self.store, Purpose::PasswordReset, &hash, &user.id, email.as_str(), None).await?;
+        Ok(token)
     }
 
     /// Sets a new password through a reset link. Every login of the account is revoked and
@@ -148,9 +153,7 @@ impl Identity {
     /// Sets a password directly (the operator's `server admin reset-password --stdin`), with
     /// the same effect on logins and sessions as a reset link.
     pub async fn set_password_for_operator(&self, email: &Email, password: SecretString) -> Result<User> {
-        let user = self.accounts.by_email(email).await?.ok_or(Error::NotFound("account"))?;
-        let (token, hash) = opaque::new_token();
-        links::create_unmailed(&self.store, Purpose::PasswordReset, &hash, &user.id, email.as_str()).await?;
+        let token = self.unmailed_reset_token(email).await?;
         self.confirm_password_reset(&token, password).await
     }
 
@@ -170,15 +173,25 @@ impl Identity {
             Purpose::VerifyEmail => self.mail.verify_email(to, &user.name, token.expose_secret()),
             Purpose::PasswordReset => self.mail.password_reset(to, &user.name, token.expose_secret()),
         };
-        links::create(&self.store, purpose, &hash, &user.id, to, mail).await?;
+        links::create(&self.store, purpose, &hash, &user.id, to, Some(mail)).await?;
         self.outbox.wake();
         Ok(())
     }
 
-    /// Checks the password and signs in (a new token family).
+    /// Checks the password and signs in (a new token family). After ten failures for one
+    /// address within 15 minutes every attempt is refused until the window ends, so a password
+    /// cannot be guessed online.
     pub async fn login(&self, email: &str, password: SecretString) -> Result<IssuedTokens> {
-        let user = self.accounts.authenticate(email, password).await?;
-        self.issue(user, None).await
+        let subject = email.trim().to_lowercase();
+        throttle::check(&self.store, throttle::LOGIN_FAILURES, &subject).await?;
+        match self.accounts.authenticate(email, password).await {
+            Ok(user) => self.issue(user, None).await,
+            Err(Error::Unauthorized) => {
+                throttle::hit(&self.store, throttle::LOGIN_FAILURES, &subject).await?;
+                Err(Error::Unauthorized)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Rotates a refresh token into a new pair in the same family.

@@ -28,6 +28,9 @@ pub const RESET_PER_EMAIL: Limit = Limit { action: "reset-email", limit: 3, wind
 /// Password-reset requests: ten per quarter hour per client address.
 pub const RESET_PER_CLIENT: Limit = Limit { action: "reset-client", limit: 10, window: Duration::from_secs(15 * 60) };
 
+/// Failed sign-ins: ten per quarter hour per email address, then even the right password waits.
+pub const LOGIN_FAILURES: Limit = Limit { action: "login-fail", limit: 10, window: Duration::from_secs(15 * 60) };
+
 #[derive(SurrealValue)]
 struct Outcome {
     allowed: bool,
@@ -68,5 +71,27 @@ pub async fn hit(store: &Store, limit: Limit, subject: &str) -> Result<()> {
             Err(Error::RateLimited { retry_after_secs: u64::try_from(o.retry_after.max(1)).unwrap_or(1) })
         }
         _ => Ok(()),
+    }
+}
+
+/// [`Error::RateLimited`] when `subject` already used up `limit` in the current window; counts
+/// nothing (pair with [`hit`] for the attempts that count, e.g. failures only).
+pub async fn check(store: &Store, limit: Limit, subject: &str) -> Result<()> {
+    let key = format!("{}:{subject}", limit.action);
+    let mut res = store
+        .db()
+        .query(
+            "LET $t = (SELECT window_start, hits FROM type::record('throttle', $key))[0];
+             RETURN IF $t != NONE AND $t.window_start + <duration> $window > time::now() AND $t.hits >= $limit
+                 THEN time::unix($t.window_start + <duration> $window) - time::unix(time::now()) ELSE NONE END;",
+        )
+        .bind(("key", key))
+        .bind(("window", format!("{}s", limit.window.as_secs())))
+        .bind(("limit", i64::from(limit.limit)))
+        .await?;
+    let wait: Option<i64> = res.take(1)?;
+    match wait {
+        Some(secs) => Err(Error::RateLimited { retry_after_secs: u64::try_from(secs.max(1)).unwrap_or(1) }),
+        None => Ok(()),
     }
 }

@@ -80,6 +80,12 @@ pub enum Part {
         /// The offer.
         offer: CheckoutOffer,
     },
+    /// Something that cannot be undone (cancelling an order, forgetting everything, emptying
+    /// the cart), described exactly; only the shopper's click on it does it.
+    ConfirmAction {
+        /// The card.
+        confirmation: ActionConfirmation,
+    },
     /// Where an answer came from.
     Source {
         /// e.g. "Shipping policy".
@@ -104,6 +110,32 @@ pub struct CheckoutOffer {
     pub ship_to: String,
     /// The saved card's last four digits.
     pub card_last4: String,
+}
+
+/// A card asking the shopper to confirm an irreversible step the assistant prepared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionConfirmation {
+    /// One-time token for `POST /v1/interactions/confirm` (10 minutes, this shopper only).
+    pub token: String,
+    /// `cancel_order`, `forget_everything` or `empty_cart`.
+    pub kind: String,
+    /// Exactly what the click will do.
+    pub summary: String,
+    /// The button's label.
+    pub button: String,
+}
+
+/// What a confirmed card did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionOutcome {
+    /// The card's kind.
+    pub kind: String,
+    /// What happened, in words.
+    pub text: String,
+    /// True when this repeats an earlier click on the same card.
+    pub replayed: bool,
 }
 
 /// A state change the assistant made, recorded with its message.

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/checkout", post(checkout::checkout))
         .route("/checkout/confirm", post(checkout::confirm))
         .route("/interactions", post(interactions::interact).get(interactions::conversation))
+        .route("/interactions/confirm", post(interactions::confirm))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::get))
         .route("/orders/{id}/cancel", post(orders::cancel))

@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use model::{PlacedOrder, Turn};
+use model::{ActionOutcome, PlacedOrder, Turn};
 
 /// The shopper's conversation so far (empty for a browser without a session).
 #[server]
@@ -21,4 +21,12 @@ pub async fn my_conversation() -> Result<Vec<Turn>, AppError> {
 pub async fn confirm_assistant_checkout(token: String) -> Result<PlacedOrder, AppError> {
     let shopper = crate::ssr::shopper_for_change().await?;
     Ok(crate::ssr::services()?.checkout.confirm(&shopper, &token).await?.placed)
+}
+
+/// The shopper's click on a card for an irreversible step (cancel an order, forget everything,
+/// empty the cart): does what the card said, once.
+#[server]
+pub async fn confirm_assistant_action(token: String) -> Result<ActionOutcome, AppError> {
+    let shopper = crate::ssr::shopper_for_change().await?;
+    Ok(crate::ssr::services()?.assistant.confirm_action(&shopper, &token).await?)
 }

@@ -233,6 +233,7 @@ fn PartView(part: Part, submit: impl Fn(String) + Copy + Send + Sync + 'static) 
         }
         .into_any(),
         Part::CheckoutConfirm { offer } => view! { <ConfirmCard offer/> }.into_any(),
+        Part::ConfirmAction { confirmation } => view! { <ActionCard confirmation/> }.into_any(),
         Part::Source { title } => view! { <p class="chat__meta">{format!("Source: {title}")}</p> }.into_any(),
         Part::QuickReplies { options } => view! {
             <p class="chat__quick">
@@ -271,6 +272,38 @@ fn ConfirmCard(offer: model::CheckoutOffer) -> impl IntoView {
                         <button class="button button--small" disabled=move || confirm.pending().get()
                             on:click=move |_| { confirm.dispatch(super::api::ConfirmAssistantCheckout { token: token.clone() }); }>
                             {format!("Place order for {}", offer.total)}
+                        </button>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// A card for an irreversible step: says exactly what will happen; only the click does it.
+#[component]
+fn ActionCard(confirmation: model::ActionConfirmation) -> impl IntoView {
+    let confirm = ServerAction::<super::api::ConfirmAssistantAction>::new();
+    let version = cart_version();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = confirm.value().get() {
+            version.bump();
+        }
+    });
+    let token = confirmation.token.clone();
+    let button = confirmation.button.clone();
+    view! {
+        <div class="chat__confirm" data-testid="action-card" data-kind=confirmation.kind.clone()>
+            <p class="chat__meta">{confirmation.summary.clone()}</p>
+            {move || match confirm.value().get() {
+                Some(Ok(done)) => view! { <p class="notice notice--ok" role="status">{done.text}</p> }.into_any(),
+                other => {
+                    let token = token.clone();
+                    view! {
+                        {other.and_then(Result::err).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
+                        <button class="button button--small" disabled=move || confirm.pending().get()
+                            on:click=move |_| { confirm.dispatch(super::api::ConfirmAssistantAction { token: token.clone() }); }>
+                            {button.clone()}
                         </button>
                     }.into_any()
                 }

@@ -4,6 +4,7 @@
 
 pub mod memory;
 
+use super::confirmations;
 use super::nlu::{Entities, Intent};
 use crate::cart::Carts;
 use crate::catalog::Catalog;
@@ -256,16 +257,22 @@ async fn cart_line(t: &Tools<'_>, e: &Entities) -> Result<Option<model::CartLine
         let ix = if n == -1 { cart.lines.len().checked_sub(1) } else { usize::try_from(n - 1).ok() };
         return Ok(ix.and_then(|i| cart.lines.get(i).cloned()));
     }
-    if let Some(words) = &e.product_words {
-        let words: Vec<String> = words.split(' ').map(super::nlu::text::stem).collect();
-        if let Some(line) = cart.lines.iter().find(|l| {
-            let name = l.name.to_lowercase();
-            words.iter().any(|w| w.len() > 2 && name.contains(w.as_str()))
-        }) {
-            return Ok(Some(line.clone()));
-        }
+    if let Some(line) = line_named(&cart, e) {
+        return Ok(Some(line));
     }
     Ok(if cart.lines.len() == 1 { cart.lines.first().cloned() } else { None })
+}
+
+/// The cart line whose product the message names, if any.
+fn line_named(cart: &model::Cart, e: &Entities) -> Option<model::CartLine> {
+    let words: Vec<String> = e.product_words.as_deref()?.split(' ').map(super::nlu::text::stem).collect();
+    cart.lines
+        .iter()
+        .find(|l| {
+            let name = l.name.to_lowercase();
+            words.iter().any(|w| w.len() > 2 && name.contains(w.as_str()))
+        })
+        .cloned()
 }
 
 /// update_cart.
@@ -295,13 +302,43 @@ pub async fn update(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
 }
 
 /// remove_from_cart.
-pub async fn remove(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+pub async fn remove(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
+    // "Empty my cart" names no line: it is about all of them (a card, not a removal).
+    if e.ordinal.is_none() && wants_everything_gone(text) {
+        let cart = t.carts.get(t.shopper).await?;
+        if line_named(&cart, e).is_none() {
+            return empty_cart(t).await;
+        }
+    }
     let Some(line) = cart_line(t, e).await? else {
         return Ok(Answer::say("Which item should I remove?").suggest(&["What's in my cart?"]));
     };
     let cart = t.carts.remove(t.shopper, &line.id).await?;
     let mut answer = Answer::say(format!("Removed {} from your cart.", line.name));
     answer.actions.push(Action::CartLineRemoved { line_id: line.id });
+    answer.parts.push(Part::CartSummary { cart });
+    Ok(answer)
+}
+
+/// True when a removal names no item but the whole cart ("empty my cart", "clear the basket").
+fn wants_everything_gone(text: &str) -> bool {
+    let t = format!(" {} ", text.to_lowercase());
+    [" empty ", " clear ", " everything", " all ", " whole "].iter().any(|w| t.contains(w))
+}
+
+/// Emptying the cart from chat: a card naming what goes; only the shopper's click removes it.
+async fn empty_cart(t: &Tools<'_>) -> Result<Answer> {
+    let cart = t.carts.get(t.shopper).await?;
+    if cart.lines.is_empty() {
+        return Ok(Answer::say("Your cart is already empty."));
+    }
+    let names: Vec<String> = cart.lines.iter().map(|l| format!("{} × {}", l.quantity, l.name)).collect();
+    let summary =
+        format!("Empty your cart: remove {} ({} in all, {}).", names.join(", "), cart.item_count, cart.totals.total);
+    let step = confirmations::Step::EmptyCart { line_ids: cart.lines.iter().map(|l| l.id.clone()).collect() };
+    let card = confirmations::prepare(t.store, t.shopper, step, summary, "Empty my cart").await?;
+    let mut answer = Answer::say("Here is what emptying your cart removes. Confirm on the card if you want it.");
+    answer.parts.push(Part::ConfirmAction { confirmation: card });
     answer.parts.push(Part::CartSummary { cart });
     Ok(answer)
 }
@@ -390,20 +427,38 @@ pub async fn orders(t: &Tools<'_>, intent: Intent, e: &Entities) -> Result<Answe
         }
         Intent::CancelOrder => {
             let Some(order) = target else { return Ok(Answer::say("You have no orders to cancel.")) };
-            match t.orders.cancel(&viewer, &order.id).await {
-                Ok(order) => {
-                    let mut answer = Answer::say(format!("Order {} is cancelled; the refund is on its way.", order.id));
-                    answer.actions.push(Action::OrderCancelled { order_id: order.id.clone() });
-                    answer.parts.push(Part::OrderTimeline { order });
-                    Ok(answer)
-                }
-                Err(Error::InvalidTransition { current, .. }) => Ok(Answer::say(format!(
+            if !order.status.is_cancellable() {
+                return Ok(Answer::say(format!(
                     "Order {} is {} and can't be cancelled any more; you can return it once it arrives.",
                     order.id,
-                    current.as_str()
-                ))),
-                Err(other) => Err(other),
+                    order.status.as_str()
+                )));
             }
+            // Nothing is cancelled here: the card says exactly what will happen, and only the
+            // shopper's click on it does it.
+            let summary = format!(
+                "Cancel order {} ({}, placed {}): nothing ships, the stock goes back and {} is refunded to the card ending {}.",
+                order.id,
+                order.totals.total,
+                order.placed_at.get(..10).unwrap_or_default(),
+                order.totals.total,
+                order.card_last4
+            );
+            let card = confirmations::prepare(
+                t.store,
+                t.shopper,
+                confirmations::Step::CancelOrder { order_id: order.id.clone() },
+                summary,
+                &format!("Cancel order {}", order.id),
+            )
+            .await?;
+            let mut answer = Answer::say(format!(
+                "Here is what cancelling order {} does. Confirm on the card if you want it.",
+                order.id
+            ));
+            answer.parts.push(Part::ConfirmAction { confirmation: card });
+            answer.parts.push(Part::OrderTimeline { order });
+            Ok(answer)
         }
         _ => {
             let Some(order) = target else { return Ok(Answer::say("You have no orders yet.")) };
@@ -422,6 +477,9 @@ pub async fn orders(t: &Tools<'_>, intent: Intent, e: &Entities) -> Result<Answe
 /// faq and return_or_refund: answers from the seeded policies and FAQ, naming the source.
 pub async fn support(t: &Tools<'_>, intent: Intent, text: &str) -> Result<Answer> {
     let lowered = text.to_lowercase();
+    if let Some(answer) = faq_answer(t, &lowered).await? {
+        return Ok(answer);
+    }
     let topic = if intent == Intent::ReturnOrRefund
         || ["return", "refund", "exchange", "send back"].iter().any(|w| lowered.contains(w))
     {
@@ -451,6 +509,40 @@ pub async fn support(t: &Tools<'_>, intent: Intent, text: &str) -> Result<Answer
     let mut answer = Answer::say(policy.body);
     answer.parts.push(Part::Source { title: policy.title });
     Ok(answer)
+}
+
+/// The FAQ entry a question about an irreversible step asks for (how to cancel, how to erase
+/// one's data, how to empty the cart), with its question as the source.
+async fn faq_answer(t: &Tools<'_>, lowered: &str) -> Result<Option<Answer>> {
+    let has = |words: &[&str]| words.iter().any(|w| lowered.contains(w));
+    let needle = if has(&["cancel"]) {
+        "cancel an order"
+    } else if has(&["cart", "basket"]) && has(&["empty", "clear", "remove everything", "remove all"]) {
+        "empty my cart"
+    } else if has(&["delete", "erase", "forget", "remove", "wipe"])
+        && has(&["data", "about me", "know", "history", "remember", "preferences", "profile"])
+    {
+        "delete what you know"
+    } else {
+        return Ok(None);
+    };
+    #[derive(SurrealValue)]
+    struct FaqRow {
+        question: String,
+        answer: String,
+    }
+    let mut res = t
+        .store
+        .db()
+        .query("SELECT question, answer FROM faq WHERE string::contains(string::lowercase(question), $needle) LIMIT 1")
+        .bind(("needle", needle))
+        .await?;
+    let row: Option<FaqRow> = res.take(0)?;
+    Ok(row.map(|faq| {
+        let mut answer = Answer::say(faq.answer);
+        answer.parts.push(Part::Source { title: format!("FAQ: {}", faq.question) });
+        answer
+    }))
 }
 
 /// human_handoff: records the request for staff.

@@ -188,7 +188,7 @@ pub async fn route(t: &Tools<'_>, intent: Intent, e: &Entities, text: &str) -> R
         Intent::CompareProducts => agents::compare(t, e).await,
         Intent::AddToCart => agents::add(t, e).await,
         Intent::UpdateCart => agents::update(t, e).await,
-        Intent::RemoveFromCart => agents::remove(t, e).await,
+        Intent::RemoveFromCart => agents::remove(t, e, text).await,
         Intent::ViewCart => agents::show_cart(t).await,
         Intent::ApplyDiscount => agents::apply_code(t, e).await,
         Intent::Checkout => agents::prepare_checkout(t).await,

@@ -518,6 +518,11 @@ fn for_model(answer: &Answer) -> Value {
                 result["cart_items"] = json!(cart.item_count);
             }
             Part::CheckoutConfirm { .. } => result["confirmation_card_shown"] = json!(true),
+            // The token stays with the card: the model is told a card waits for the click.
+            Part::ConfirmAction { confirmation } => {
+                result["confirmation_card_shown"] = json!(true);
+                result["waiting_for_the_shoppers_click"] = json!(confirmation.summary);
+            }
             Part::CheckoutPrompt { href, .. } => result["checkout_page"] = json!(href),
             Part::OrderTimeline { order } => {
                 result["order"] =

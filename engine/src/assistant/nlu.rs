@@ -3,6 +3,7 @@
 
 pub mod classifier;
 pub mod entities;
+pub mod questions;
 pub mod text;
 
 pub use classifier::{Classifier, Intent, Prediction};

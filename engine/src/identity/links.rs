@@ -38,15 +38,15 @@ fn dead_link() -> Error {
     Error::invalid("token", "this link is invalid, expired or was already used; ask for a new one")
 }
 
-/// Stores a new link (`hash`) for `user_id` proving `email`, and queues `mail`, in one
-/// transaction.
+/// Stores a new link (`hash`) for `user_id` proving `email` and, when there is one, queues the
+/// `mail` carrying it, in one transaction (an operator's link is printed, not mailed).
 pub(crate) async fn create(
     store: &Store,
     purpose: Purpose,
     hash: &str,
     user_id: &str,
     email: &str,
-    mail: Mail,
+    mail: Option<Mail>,
 ) -> Result<()> {
     store
         .db()
@@ -54,7 +54,7 @@ pub(crate) async fn create(
             "BEGIN TRANSACTION;
              CREATE type::record('account_token', $hash) SET purpose = $purpose, user_id = $user, email = $email,
                  expires_at = time::now() + <duration> $lifetime;
-             {}
+             IF $mail != NONE {{ {} }};
              COMMIT TRANSACTION;",
             outbox::INSERT
         ))
@@ -64,30 +64,6 @@ pub(crate) async fn create(
         .bind(("email", email.to_string()))
         .bind(("lifetime", purpose.lifetime()))
         .bind(("mail", mail))
-        .await?
-        .check()?;
-    Ok(())
-}
-
-/// Stores a link without mail (an operator's one-time reset link, printed to their terminal).
-pub(crate) async fn create_unmailed(
-    store: &Store,
-    purpose: Purpose,
-    hash: &str,
-    user_id: &str,
-    email: &str,
-) -> Result<()> {
-    store
-        .db()
-        .query(
-            "CREATE type::record('account_token', $hash) SET purpose = $purpose, user_id = $user, email = $email,
-                 expires_at = time::now() + <duration> $lifetime",
-        )
-        .bind(("hash", hash.to_string()))
-        .bind(("purpose", purpose.as_str()))
-        .bind(("user", user_id.to_string()))
-        .bind(("email", email.to_string()))
-        .bind(("lifetime", purpose.lifetime()))
         .await?
         .check()?;
     Ok(())

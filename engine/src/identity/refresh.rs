@@ -1,5 +1,7 @@
 //! Refresh tokens: opaque random values stored only as SHA-256 hashes, single use, rotated on
-//! every refresh within a family (one family per login). Presenting a token that was already
+//! every refresh within a family (one family per login). A family lives `JWT_REFRESH_EXPIRY_DAYS`
+//! from its login: each successor inherits its predecessor's expiry, so renewing never extends
+//! a login for ever. Presenting a token that was already
 //! rotated is treated as theft: the whole family is revoked. Except within
 //! [`REUSE_GRACE_SECONDS`] of its rotation: two tabs of one browser renew with the same cookie
 //! at once, and the loser is told the token was just renewed (409) instead of signing the
@@ -99,14 +101,13 @@ impl RefreshTokens {
                      RETURN BEFORE)[0];
                  IF $old != NONE {
                      CREATE type::record('refresh_token', $new_hash) SET family = $old.family,
-                         user_id = $old.user_id, expires_at = time::now() + <duration> $ttl;
+                         user_id = $old.user_id, expires_at = $old.expires_at;
                  };
                  SELECT family, user_id FROM $old;
                  COMMIT TRANSACTION;",
             )
             .bind(("hash", hash.clone()))
             .bind(("new_hash", new_hash))
-            .bind(("ttl", format!("{}d", self.ttl_days)))
             .await
             .and_then(|r| r.check());
         let rotated = match outcome {

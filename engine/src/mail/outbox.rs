@@ -12,8 +12,9 @@ use tokio::sync::Notify;
 pub(crate) const INSERT: &str = "CREATE outbox CONTENT $mail;";
 
 /// How long a claimed message is the claimer's before another worker may try it (a worker
-/// that died mid-send leaves it to be sent again: at least once, never lost).
-const LEASE_SECONDS: u32 = 120;
+/// that died mid-send leaves it to be sent again: at least once, never lost). Longer than the
+/// SMTP transport's 20 s timeout, so a slow send is never sent twice by two live workers.
+const LEASE_SECONDS: u32 = 30;
 
 /// The kinds of message the shop sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,7 +45,7 @@ const POLICIES: [(&str, &str, &str); 5] = [
     ("privacy", "Privacy", "We collect only what we need to run your account, fulfil orders and personalize the shop: your contact details, orders, and what you browse and tell the assistant. We never sell personal data. You can see what we remember about you, export it, or erase it at any time from your account; order records are kept as required for accounting."),
 ];
 
-const FAQS: [(&str, &str, &str); 10] = [
+const FAQS: [(&str, &str, &str); 12] = [
     ("shipping", "How long does delivery take?", "Standard delivery takes 3 to 5 business days and express 1 to 2 business days after dispatch. Orders placed before 2 pm Eastern on a business day are dispatched the same day."),
     ("shipping", "Is shipping free?", "Standard shipping is free on orders of $75 or more, and $5.99 below that. Express shipping is $14.99."),
     ("shipping", "Do you ship internationally?", "We ship to the United States, Canada, the United Kingdom and the European Union. Duties and taxes are shown at checkout."),
@@ -56,6 +56,8 @@ const FAQS: [(&str, &str, &str); 10] = [
     ("warranty", "What does the warranty cover?", "Defects in materials and workmanship for one year, two years for electronics and furniture. Accidental damage and normal wear are not covered."),
     ("privacy", "Can I delete what you know about me?", "Yes. The What we remember page in your account shows everything we keep for personalization; you can delete any item, export it all, or forget everything."),
     ("privacy", "Do you sell my data?", "No. We use your data only to run your account, deliver your orders and personalize the shop for you."),
+    ("orders", "Can I cancel an order?", "Yes, until it ships. Open it under Your orders (a guest order from the link in its receipt) and choose Cancel order, or ask the assistant to cancel it and confirm on the card it shows: nothing is cancelled before you click. The stock goes back and the full amount is refunded to your card."),
+    ("orders", "How do I empty my cart?", "Remove the lines on the cart page, or ask the assistant to empty it and confirm on the card it shows: nothing is removed before you click."),
 ];
 
 pub(super) fn policies() -> Vec<PolicySeed> {

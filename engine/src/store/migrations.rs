@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "mail_and_verification",
         sql: include_str!("migrations/0012_mail_and_verification.surql"),
     },
+    Migration {
+        version: 13,
+        name: "assistant_confirmations",
+        sql: include_str!("migrations/0013_assistant_confirmations.surql"),
+    },
 ];
 
 /// What a start-up did to the schema.

@@ -207,3 +207,18 @@ async fn an_operator_reset_link_works_once_and_is_never_mailed() {
         Err(Error::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn ten_failed_sign_ins_hold_back_even_the_right_password_for_that_address() {
+    let services = seeded().await;
+    register(&services, "guessed@example.com").await;
+    for _ in 0..10 {
+        let wrong = services.identity.login("guessed@example.com", secret("wrong password")).await;
+        assert!(matches!(wrong, Err(Error::Unauthorized)));
+    }
+    let held = services.identity.login("Guessed@Example.com ", secret("first password 1")).await;
+    assert!(matches!(held, Err(Error::RateLimited { retry_after_secs }) if retry_after_secs <= 900), "{held:?}");
+    // Another address is not affected.
+    register(&services, "other-login@example.com").await;
+    services.identity.login("other-login@example.com", secret("first password 1")).await.unwrap();
+}

@@ -207,3 +207,32 @@ async fn logout_revokes_the_login() {
     services.identity.logout(&issued.refresh_token).await.unwrap();
     assert!(matches!(services.identity.refresh(&issued.refresh_token).await, Err(Error::Unauthorized)));
 }
+
+#[tokio::test]
+async fn renewing_never_extends_a_login_past_its_lifetime_from_the_sign_in() {
+    let (services, _) = services_with_keys().await;
+    let first = registered(&services).await;
+    let mut token = first.refresh_token.clone();
+    for _ in 0..3 {
+        token = services.identity.refresh(&token).await.unwrap().refresh_token;
+    }
+    let mut res = services
+        .store
+        .client()
+        .query("SELECT VALUE <string> expires_at FROM refresh_token WHERE family = $family")
+        .bind(("family", first.family.clone()))
+        .await
+        .unwrap();
+    let expiries: std::collections::BTreeSet<String> = res.take::<Vec<String>>(0).unwrap().into_iter().collect();
+    assert_eq!(expiries.len(), 1, "every renewal inherits the login's expiry: {expiries:?}");
+
+    // Once the login's lifetime is over, the newest token is refused too.
+    services
+        .store
+        .client()
+        .query("UPDATE refresh_token SET expires_at = time::now() - 1s WHERE family = $family")
+        .bind(("family", first.family.clone()))
+        .await
+        .unwrap();
+    assert!(matches!(services.identity.refresh(&token).await, Err(Error::Unauthorized)));
+}

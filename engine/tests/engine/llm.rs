@@ -90,7 +90,7 @@ async fn the_models_words_stream_as_they_arrive_and_the_reply_is_stored_as_the_l
     assert_eq!(request["model"], "fake-model");
     assert_eq!(request["messages"][0]["content"], SYSTEM_PROMPT);
     assert_eq!(request["messages"].as_array().unwrap().last().unwrap()["content"], "tell me about your trail shoes");
-    assert_eq!(request["tools"].as_array().unwrap().len(), 17, "one tool per agent action");
+    assert_eq!(request["tools"].as_array().unwrap().len(), 18, "one tool per agent action");
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod assistant;
 mod cart;
 mod catalog;
 mod checkout;
+mod confirmations;
 mod helpers;
 mod identity;
 mod llm;

@@ -277,6 +277,13 @@ async fn the_assistant_remembers_and_forgets_through_the_memory_service() {
 
     let forgot = say("forget everything you know about me").await;
     assert_eq!(forgot.intent, "forget_me");
+    let Some(model::Part::ConfirmAction { confirmation }) =
+        forgot.parts.iter().find(|p| matches!(p, model::Part::ConfirmAction { .. }))
+    else {
+        panic!("forgetting everything asks first: {forgot:?}")
+    };
+    assert!(!services.memory.preferences(&shopper).await.unwrap().is_empty(), "nothing erased before the click");
+    services.assistant.confirm_action(&shopper, &confirmation.token).await.unwrap();
     services.memory.flush().await;
     let memory = services.memory.get(&shopper, 50).await.unwrap();
     assert!(memory.preferences.is_empty() && memory.affinities.is_empty(), "{memory:?}");

@@ -137,3 +137,25 @@ pub async fn conversation(
 ) -> Result<Json<Conversation>, ApiError> {
     Ok(Json(Conversation { items: state.services.assistant.conversation(&shopper, 50).await? }))
 }
+
+/// `POST /v1/interactions/confirm` body.
+#[derive(Deserialize, ToSchema)]
+pub struct ActionConfirmRequest {
+    /// The token of the assistant's confirmation card.
+    token: String,
+}
+
+/// The shopper's click on a confirmation card the assistant showed: cancels the order, forgets
+/// everything or empties the cart, as the card said. A second click replays the first outcome.
+#[utoipa::path(post, path = "/v1/interactions/confirm", tag = "assistant", request_body = ActionConfirmRequest,
+    responses((status = 200, body = model::ActionOutcome),
+              (status = 404, description = "Unknown token, or not this shopper's", body = ErrorBody),
+              (status = 409, description = "No longer possible (the order shipped meanwhile)", body = ErrorBody),
+              (status = 422, description = "The card expired", body = ErrorBody)))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    CurrentShopper(shopper): CurrentShopper,
+    ApiJson(body): ApiJson<ActionConfirmRequest>,
+) -> Result<Json<model::ActionOutcome>, ApiError> {
+    Ok(Json(state.services.assistant.confirm_action(&shopper, &body.token).await?))
+}

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
         super::cart::get_cart, super::cart::add_item, super::cart::set_quantity, super::cart::remove_item,
         super::cart::apply_discount, super::cart::remove_discount,
         super::checkout::checkout, super::checkout::confirm,
-        super::interactions::interact, super::interactions::conversation,
+        super::interactions::interact, super::interactions::conversation, super::interactions::confirm,
         super::orders::list, super::orders::get, super::orders::cancel, super::orders::admin_list, super::orders::admin_set_status,
         super::handoffs::list, super::handoffs::reply, super::catalog::admin_change_product,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,

@@ -190,3 +190,38 @@ async fn me_needs_a_valid_token() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_token");
 }
+
+/// The sign-in server function's path, as the login page's form posts to it.
+async fn sign_in_path(app: &TestApp) -> String {
+    let html = app.get("/login").await.text().await.unwrap();
+    let start = html.find("action=\"/api/sign_in").expect("the login form posts to the sign-in server function") + 8;
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_cross_site_form_cannot_sign_a_browser_in_even_without_cookies() {
+    let app = spawn_app().await;
+    app.register("victim-own@example.com").await;
+    let path = sign_in_path(&app).await;
+    let form = [("email", "victim-own@example.com"), ("password", "a good password")];
+    let post = |origin: Option<&str>, fetch_site: Option<&str>| {
+        let mut req = app.client.post(format!("{}{path}", app.address)).form(&form);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        if let Some(s) = fetch_site {
+            req = req.header("sec-fetch-site", s);
+        }
+        req.send()
+    };
+
+    for (origin, site) in
+        [(Some("http://evil.test"), Some("cross-site")), (None, Some("cross-site")), (Some("null"), None)]
+    {
+        let res = post(origin, site).await.unwrap();
+        assert_eq!(res.status(), 403, "origin {origin:?}, sec-fetch-site {site:?}");
+        assert!(res.headers().get_all("set-cookie").iter().next().is_none(), "no cookies are set");
+    }
+    let same = post(Some(app.address.as_str()), Some("same-origin")).await.unwrap();
+    assert_ne!(same.status(), 403, "the shop's own page signs in");
+}

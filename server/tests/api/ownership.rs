@@ -67,3 +67,30 @@ async fn a_verification_link_proves_only_its_own_account() {
     let ann_id = ann["user"]["id"].as_str().unwrap();
     assert!(!app.services.identity.accounts.by_id(ann_id).await.unwrap().email_verified);
 }
+
+#[tokio::test]
+async fn an_assistant_confirmation_card_works_only_for_its_shopper_and_only_once() {
+    let app = spawn_app().await;
+    let ann = app.register("card-ann@example.com").await["access_token"].as_str().unwrap().to_string();
+    let bob = app.register("card-bob@example.com").await["access_token"].as_str().unwrap().to_string();
+    let (ann, bob) = (Who::Bearer(ann), Who::Bearer(bob));
+    let (status, reply) =
+        app.call("POST", "/v1/interactions", &ann, Some(json!({"message": "forget everything about me"})), None).await;
+    assert_eq!(status, 200);
+    let card = reply["parts"].as_array().unwrap().iter().find(|p| p["type"] == "confirm_action").expect("a card");
+    let token = card["confirmation"]["token"].as_str().unwrap();
+    assert_eq!(card["confirmation"]["kind"], "forget_everything");
+
+    let body = || Some(json!({"token": token}));
+    assert_eq!(app.call("POST", "/v1/interactions/confirm", &Who::Nobody, body(), None).await.0, 401);
+    assert_eq!(
+        app.call("POST", "/v1/interactions/confirm", &bob, body(), None).await.0,
+        404,
+        "Bob cannot use Ann's card"
+    );
+    let (status, done) = app.call("POST", "/v1/interactions/confirm", &ann, body(), None).await;
+    assert_eq!((status, done["replayed"].as_bool()), (200, Some(false)));
+    let (status, again) = app.call("POST", "/v1/interactions/confirm", &ann, body(), None).await;
+    assert_eq!((status, again["replayed"].as_bool()), (200, Some(true)));
+    assert_eq!(app.call("POST", "/v1/interactions/confirm", &ann, Some(json!({})), None).await.0, 422);
+}

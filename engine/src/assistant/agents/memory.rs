@@ -6,7 +6,7 @@ use super::{Answer, Tools};
 use crate::assistant::nlu::{entities, Entities, Vocabulary};
 use crate::Result;
 use model::memory::Preferences;
-use model::Action;
+use model::{Action, Part};
 
 /// Materials and diets a shopper may want to avoid, as they say them.
 const AVOIDABLE: &[&str] = &[
@@ -183,11 +183,15 @@ pub async fn forget(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
         .iter()
         .any(|w| t_lower.contains(w))
     {
-        t.memory.forget(t.shopper).await?;
-        let mut answer = Answer::say(
-            "Done: I've forgotten your preferences, your history and what you like. Your orders stay, as records of sale.",
-        );
-        answer.actions.push(Action::MemoryUpdated { summary: "forgot everything".into() });
+        // Erasing everything cannot be undone: the card says what goes, the click does it.
+        let summary = "Forget everything: your stated preferences (sizes, budgets, brands, colors), your history \
+            (views, searches, carts, purchases as signals) and what you like. Your orders stay, as records of sale."
+            .to_string();
+        let step = crate::assistant::confirmations::Step::ForgetEverything;
+        let card =
+            crate::assistant::confirmations::prepare(t.store, t.shopper, step, summary, "Forget everything").await?;
+        let mut answer = Answer::say("Here is what forgetting everything erases. Confirm on the card if you want it.");
+        answer.parts.push(Part::ConfirmAction { confirmation: card });
         return Ok(answer);
     }
     Ok(Answer::say("What should I forget? Name it (\"forget that I like red\"), or say \"forget everything\"."))

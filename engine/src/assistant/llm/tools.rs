@@ -52,6 +52,8 @@ pub enum Call {
     },
     /// view_cart.
     ViewCart,
+    /// Prepare emptying the cart (a card).
+    EmptyCart,
     /// apply_discount.
     ApplyDiscount {
         /// Upper case.
@@ -163,6 +165,12 @@ pub fn schemas() -> Value {
             &["line", "quantity"]
         ),
         function("remove_cart_item", "Remove a cart line.", json!({ "line": line }), &["line"]),
+        function(
+            "empty_cart",
+            "Prepare emptying the whole cart: shows the shopper a confirmation card. Never empties it by itself.",
+            json!({}),
+            &[]
+        ),
         function("view_cart", "The shopper's cart with totals.", json!({}), &[]),
         function(
             "apply_discount",
@@ -183,7 +191,12 @@ pub fn schemas() -> Value {
             &[]
         ),
         function("order_history", "The shopper's recent orders.", json!({}), &[]),
-        function("cancel_order", "Cancel the shopper's order if it has not shipped.", order_id, &[]),
+        function(
+            "cancel_order",
+            "Prepare cancelling the shopper's order if it has not shipped: shows a confirmation card. Never cancels by itself.",
+            order_id,
+            &[]
+        ),
         function(
             "shop_policy",
             "The shop's policy text on a topic.",
@@ -204,7 +217,7 @@ pub fn schemas() -> Value {
         ),
         function(
             "forget_me",
-            "Forget one thing the shop remembers (\"that I like red\") or everything (\"everything\").",
+            "Forget one thing the shop remembers (\"that I like red\"), or prepare forgetting everything (\"everything\"): that shows a confirmation card and erases nothing by itself.",
             json!({ "statement": { "type": "string", "maxLength": 300 } }),
             &["statement"]
         ),
@@ -383,6 +396,7 @@ pub fn parse(name: &str, raw: &str) -> std::result::Result<Call, BadCall> {
             Call::Remove { line: in_range("line", a.line, 100)? }
         }
         "view_cart" => args::<NoArgs>(raw).map(|_| Call::ViewCart)?,
+        "empty_cart" => args::<NoArgs>(raw).map(|_| Call::EmptyCart)?,
         "apply_discount" => Call::ApplyDiscount { code: identifier("code", &args::<CodeArgs>(raw)?.code)? },
         "prepare_checkout" => args::<NoArgs>(raw).map(|_| Call::Checkout)?,
         "order_status" | "cancel_order" => {
@@ -445,8 +459,9 @@ pub async fn run(t: &Tools<'_>, call: &Call) -> Result<Answer> {
             agents::update(t, &Entities { ordinal: Some(*line), quantity: Some(*quantity), ..Entities::default() })
                 .await
         }
-        Call::Remove { line } => agents::remove(t, &ordinal(line)).await,
+        Call::Remove { line } => agents::remove(t, &ordinal(line), "").await,
         Call::ViewCart => agents::show_cart(t).await,
+        Call::EmptyCart => agents::remove(t, &Entities::default(), "empty the cart").await,
         Call::ApplyDiscount { code } => {
             agents::apply_code(t, &Entities { code: Some(code.clone()), ..Entities::default() }).await
         }
