@@ -498,6 +498,7 @@ mod tests {
             ("update_cart_item", r#"{"line":1,"quantity":3}"#),
             ("remove_cart_item", r#"{"line":1}"#),
             ("view_cart", ""),
+            ("empty_cart", "{}"),
             ("apply_discount", r#"{"code":"welcome10"}"#),
             ("prepare_checkout", "{}"),
             ("order_status", r#"{"order_id":"ord-123"}"#),

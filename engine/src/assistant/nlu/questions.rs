@@ -31,9 +31,10 @@ fn destroys(intent: Intent) -> bool {
 
 /// True when `text` asks how something is done.
 pub fn asks_how(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
-    let t = t.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let t = t.strip_prefix("please ").unwrap_or(t);
+    let lowered = text.to_lowercase();
+    let not_a_letter = |c: char| !c.is_alphanumeric();
+    let t = lowered.trim_start_matches(not_a_letter);
+    let t = t.strip_prefix("please").unwrap_or(t).trim_start_matches(not_a_letter);
     ASKING_HOW.iter().any(|opening| t.starts_with(opening))
 }
 
