@@ -35,6 +35,7 @@ pub struct Checkout {
     listing: ListingIndex,
     memory: crate::memory::Memory,
     letters: crate::mail::Letters,
+    terms: Arc<crate::terms::Terms>,
 }
 
 /// What a checkout answered, and whether it was a replay of an earlier identical request.
@@ -105,8 +106,14 @@ impl Checkout {
         listing: ListingIndex,
         memory: crate::memory::Memory,
         letters: crate::mail::Letters,
+        terms: crate::terms::Terms,
     ) -> Self {
-        Self { store, carts, payments, clock, listing, memory, letters }
+        Self { store, carts, payments, clock, listing, memory, letters, terms: Arc::new(terms) }
+    }
+
+    /// What the shop's texts may quote: the pricing, terms and cards this checkout uses.
+    pub fn facts(&self) -> crate::terms::Facts<'_> {
+        crate::terms::Facts { pricing: self.carts.pricing(), terms: &self.terms, cards: self.payments.accepted_cards() }
     }
 
     /// Places an order from the shopper's cart. `key` is the client's Idempotency-Key.
@@ -148,6 +155,14 @@ impl Checkout {
         pay: Pay<'_>,
         email: &str,
     ) -> Result<PlacedOrder> {
+        let country = delivery.address.country.as_str();
+        if !self.terms.ships_to(country) {
+            let facts = self.facts();
+            return Err(Error::invalid(
+                "shipping_address.country",
+                format!("we don't ship to {country}; we ship to {}", facts.render("{countries}")),
+            ));
+        }
         let cart = self.carts.priced(shopper).await?;
         if cart.cart.lines.is_empty() {
             return Err(Error::invalid("cart", "is empty; add something before checking out"));

@@ -17,6 +17,7 @@ pub mod seed;
 pub mod sessions;
 pub mod shopper;
 pub mod store;
+pub mod terms;
 pub mod throttle;
 
 pub use error::{Error, Result};
@@ -64,6 +65,8 @@ pub struct CommerceSettings {
     pub memory: memory::MemorySettings,
     /// The shop's name and public address, for mail.
     pub mail: mail::MailSettings,
+    /// The return window and the countries checkout ships to.
+    pub terms: terms::Terms,
 }
 
 impl Default for CommerceSettings {
@@ -75,6 +78,7 @@ impl Default for CommerceSettings {
             clock: Arc::new(clock::SystemClock),
             memory: memory::MemorySettings::default(),
             mail: mail::MailSettings::default(),
+            terms: terms::Terms::default(),
         }
     }
 }
@@ -127,6 +131,7 @@ impl Services {
             catalog.index().clone(),
             memory.clone(),
             letters.clone(),
+            commerce.terms,
         );
         Self {
             identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone()),

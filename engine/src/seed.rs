@@ -50,6 +50,25 @@ pub async fn grow_catalog(store: &Store, target: usize) -> Result<u64> {
     Ok(catalog.product_count().await?.saturating_sub(before))
 }
 
+/// Brings the policy and FAQ texts to the ones this version ships (they are the shop's own
+/// words, versioned with the code, and their numbers come from the settings when shown), so an
+/// existing database never keeps a promise the code no longer makes.
+pub async fn refresh_content(store: &Store) -> Result<()> {
+    store
+        .db()
+        .query(
+            "BEGIN TRANSACTION;
+             FOR $p IN $policies { UPSERT $p.id CONTENT $p; };
+             FOR $f IN $faqs { UPSERT $f.id CONTENT $f; };
+             COMMIT TRANSACTION;",
+        )
+        .bind(("policies", content::policies()))
+        .bind(("faqs", content::faqs()))
+        .await?
+        .check()?;
+    Ok(())
+}
+
 /// Adds whatever seed data is missing.
 pub async fn run(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
     let catalog = crate::catalog::Catalog::new(store.clone());

@@ -31,6 +31,7 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         .await
         .with_context(|| format!("opening the database at SURREAL_URL={}", redact_url(&config.surreal_url)))?;
     tracing::info!(schema_version = report.current, applied = ?report.applied, "database ready");
+    engine::seed::refresh_content(&store).await.context("bringing the policy and FAQ texts up to date")?;
     if config.auto_seed && engine::seed::is_empty(&store).await? {
         tracing::info!("empty catalog: seeding (set AUTO_SEED=false to skip)");
         let report = engine::seed::run(&store, &seed_options(config)).await.context("seeding the database")?;
@@ -56,6 +57,10 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         },
         memory: engine::memory::MemorySettings { half_life_days: f64::from(config.memory_half_life_days) },
         mail: engine::mail::MailSettings { shop_name: config.shop_name.clone(), public_url: config.public_url.clone() },
+        terms: engine::terms::Terms {
+            return_window_days: config.return_window_days,
+            countries: config.ship_to_countries.clone(),
+        },
         ..engine::CommerceSettings::default()
     };
     let mut services = Services::with_commerce(store, identity, commerce);

@@ -83,6 +83,10 @@ pub struct Config {
     pub mail_dir: PathBuf,
     /// `MAIL_RETRY_FIRST_MS` (default 10000): the wait after a failed delivery, doubled after each further one (up to 30 min).
     pub mail_retry_first_ms: u32,
+    /// `RETURN_WINDOW_DAYS` (default 30, 0..=365): days after delivery an unused item can be returned, as the returns policy says.
+    pub return_window_days: u32,
+    /// `SHIP_TO_COUNTRIES` (default the US, Canada, the UK and the EU's members): comma-separated ISO country codes checkout ships to.
+    pub ship_to_countries: Vec<String>,
     /// `MAIL_MAX_ATTEMPTS` (default 10): deliveries tried before a message is dead (admins can retry it).
     pub mail_max_attempts: u32,
 }
@@ -188,7 +192,24 @@ impl Config {
                 });
             }
         }
+        let ship_to_countries = match var("SHIP_TO_COUNTRIES") {
+            None => engine::terms::DEFAULT_COUNTRIES.iter().map(|c| (*c).to_string()).collect(),
+            Some(raw) => {
+                let codes: Vec<String> =
+                    raw.split(',').map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect();
+                if codes.is_empty() || !codes.iter().all(|c| model::checkout::is_country_code(c)) {
+                    return Err(ConfigError {
+                        var: "SHIP_TO_COUNTRIES",
+                        expected: "comma-separated ISO 3166-1 alpha-2 codes, e.g. US,CA,GB",
+                        got: raw,
+                    });
+                }
+                codes
+            }
+        };
         Ok(Self {
+            ship_to_countries,
+            return_window_days: number("RETURN_WINDOW_DAYS", 30, 0..=365, "whole days from 0 to 365")?,
             shop_name,
             public_url,
             smtp_url,
@@ -317,6 +338,13 @@ mod tests {
         assert!(!err.to_string().contains("hunter22"));
         assert_eq!(with(&[("MAIL_FROM", "not an address")]).unwrap_err().var, "MAIL_FROM");
         assert_eq!(with(&[("PUBLIC_URL", "shop.test")]).unwrap_err().var, "PUBLIC_URL");
+    }
+
+    #[test]
+    fn shipping_countries_are_checked_codes() {
+        assert_eq!(with(&[("SHIP_TO_COUNTRIES", " us, ca ")]).unwrap().ship_to_countries, vec!["US", "CA"]);
+        assert_eq!(with(&[("SHIP_TO_COUNTRIES", "US,Narnia")]).unwrap_err().var, "SHIP_TO_COUNTRIES");
+        assert!(with(&[]).unwrap().ship_to_countries.contains(&"DE".to_string()));
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn AccountSecurity(user: User) -> impl IntoView {
     view! {
         <section class="account__security">
             <h2>"Sign-in and security"</h2>
-            <p data-email-verified=verified.to_string()>
+            // A div, not a p: a form may not sit inside a paragraph (the browser would move it and
+            // the page would no longer match what hydration expects).
+            <div class="account__email" data-email-verified=verified.to_string()>
                 {user.email.to_string()}
                 {if verified {
                     view! { <span class="badge">"Verified"</span> }.into_any()
@@ -44,7 +46,7 @@ pub fn AccountSecurity(user: User) -> impl IntoView {
                         </ActionForm>
                     }.into_any()
                 }}
-            </p>
+            </div>
             {move || outcome(message(resend.value().get(), "A new link is on its way."))}
             <details class="account__form">
                 <summary>"Change password"</summary>

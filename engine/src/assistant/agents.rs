@@ -506,7 +506,7 @@ pub async fn support(t: &Tools<'_>, intent: Intent, text: &str) -> Result<Answer
         .await?;
     let row: Option<PolicyRow> = res.take(0)?;
     let Some(policy) = row else { return Ok(Answer::say("I don't have that policy at hand; a person can help.")) };
-    let mut answer = Answer::say(policy.body);
+    let mut answer = Answer::say(t.checkout.facts().render(&policy.body));
     answer.parts.push(Part::Source { title: policy.title });
     Ok(answer)
 }
@@ -539,7 +539,7 @@ async fn faq_answer(t: &Tools<'_>, lowered: &str) -> Result<Option<Answer>> {
         .await?;
     let row: Option<FaqRow> = res.take(0)?;
     Ok(row.map(|faq| {
-        let mut answer = Answer::say(faq.answer);
+        let mut answer = Answer::say(t.checkout.facts().render(&faq.answer));
         answer.parts.push(Part::Source { title: format!("FAQ: {}", faq.question) });
         answer
     }))

@@ -48,6 +48,9 @@ pub trait PaymentProvider: Send + Sync + Debug {
 
     /// Gives a charge back in full (a cancelled or failed order).
     fn refund<'a>(&'a self, charge_id: &'a str) -> BoxFuture<'a, Result<(), PaymentError>>;
+
+    /// The card brands this provider takes, as the shop's texts name them.
+    fn accepted_cards(&self) -> &'static [&'static str];
 }
 
 /// The test-mode provider: `4242 4242 4242 4242` and `5555 5555 5555 4444` succeed,
@@ -104,6 +107,11 @@ impl PaymentProvider for TestPaymentProvider {
                 )),
             }
         })
+    }
+
+    fn accepted_cards(&self) -> &'static [&'static str] {
+        // Its test numbers: 4242… is a Visa, 5555… a Mastercard.
+        &["Visa", "Mastercard"]
     }
 
     fn refund<'a>(&'a self, charge_id: &'a str) -> BoxFuture<'a, Result<(), PaymentError>> {

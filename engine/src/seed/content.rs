@@ -37,21 +37,24 @@ pub(super) struct DiscountSeed {
     category: Option<String>,
 }
 
+// Texts that quote a number or a promise take it from the settings checkout uses: each
+// `{placeholder}` is filled in by `crate::terms::ShopTerms::render` when the text is shown, so
+// the assistant can never quote a rate the checkout does not charge.
 const POLICIES: [(&str, &str, &str); 5] = [
-    ("shipping", "Shipping", "Standard shipping takes 3 to 5 business days and costs $5.99; orders of $75 or more ship free. Express shipping takes 1 to 2 business days and costs $14.99. Orders placed before 2 pm Eastern on a business day leave our warehouse the same day. We ship to the United States, Canada, the United Kingdom and the European Union; duties for international orders are shown at checkout."),
-    ("returns", "Returns and refunds", "You can return unused items in their original packaging within 30 days of delivery for a full refund. Start a return from your order page; return shipping is free for exchanges and $5.99 otherwise. Refunds go back to the original payment method within 5 business days of the return reaching us. Opened skincare and coffee can be returned only if faulty."),
-    ("payment", "Payment methods", "We accept Visa, Mastercard, American Express and Discover cards. Your card is charged when the order is placed, and a declined card leaves your cart untouched. Prices are in US dollars and include no tax until checkout, where sales tax is calculated for your address."),
-    ("warranty", "Warranty", "Every product carries a one-year warranty against defects in materials and workmanship; electronics and furniture carry two years. Contact us with your order number and a photo of the fault, and we will repair, replace or refund the item. Normal wear, accidents and misuse are not covered."),
+    ("shipping", "Shipping", "Standard shipping takes 3 to 5 business days and costs {standard_shipping}; orders of {free_shipping_from} or more (after discounts) ship free. Express shipping takes 1 to 2 business days and costs {express_shipping}. We ship to {countries}."),
+    ("returns", "Returns and refunds", "You can return unused items in their original packaging within {return_days} days of delivery for a full refund. To start a return, ask the assistant for a person and give your order number; the team answers in your chat and by mail. Refunds go back to the card you paid with. Opened skincare and coffee can be returned only if faulty."),
+    ("payment", "Payment methods", "We accept {cards} cards. Your card is charged when the order is placed, and a declined card leaves your cart untouched. Prices are in US dollars; a sales tax of {tax_rate} of the subtotal after discounts is added at checkout."),
+    ("warranty", "Warranty", "Every product carries a one-year warranty against defects in materials and workmanship; electronics and furniture carry two years. Ask the assistant for a person with your order number and a description of the fault, and we will repair, replace or refund the item. Normal wear, accidents and misuse are not covered."),
     ("privacy", "Privacy", "We collect only what we need to run your account, fulfil orders and personalize the shop: your contact details, orders, and what you browse and tell the assistant. We never sell personal data. You can see what we remember about you, export it, or erase it at any time from your account; order records are kept as required for accounting."),
 ];
 
 const FAQS: [(&str, &str, &str); 12] = [
-    ("shipping", "How long does delivery take?", "Standard delivery takes 3 to 5 business days and express 1 to 2 business days after dispatch. Orders placed before 2 pm Eastern on a business day are dispatched the same day."),
-    ("shipping", "Is shipping free?", "Standard shipping is free on orders of $75 or more, and $5.99 below that. Express shipping is $14.99."),
-    ("shipping", "Do you ship internationally?", "We ship to the United States, Canada, the United Kingdom and the European Union. Duties and taxes are shown at checkout."),
-    ("returns", "How do I return an item?", "Open the order in your account and choose Return. Unused items in their original packaging can be returned within 30 days of delivery."),
-    ("returns", "When will I get my refund?", "Within 5 business days of your return reaching our warehouse, to the original payment method."),
-    ("payment", "Which cards do you accept?", "Visa, Mastercard, American Express and Discover."),
+    ("shipping", "How long does delivery take?", "Standard delivery takes 3 to 5 business days and express 1 to 2 business days after dispatch."),
+    ("shipping", "Is shipping free?", "Standard shipping is free on orders of {free_shipping_from} or more after discounts, and {standard_shipping} below that. Express shipping is {express_shipping}."),
+    ("shipping", "Do you ship internationally?", "We ship to {countries}."),
+    ("returns", "How do I return an item?", "Ask the assistant for a person and give your order number. Unused items in their original packaging can be returned within {return_days} days of delivery."),
+    ("returns", "When will I get my refund?", "Once your return reaches our warehouse, to the card you paid with."),
+    ("payment", "Which cards do you accept?", "{cards}."),
     ("payment", "When is my card charged?", "When you place the order. If the card is declined, nothing is charged and your cart stays as it was."),
     ("warranty", "What does the warranty cover?", "Defects in materials and workmanship for one year, two years for electronics and furniture. Accidental damage and normal wear are not covered."),
     ("privacy", "Can I delete what you know about me?", "Yes. The What we remember page in your account shows everything we keep for personalization; you can delete any item, export it all, or forget everything."),

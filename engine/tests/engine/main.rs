@@ -17,3 +17,4 @@ mod nlu;
 mod seed;
 mod sessions;
 mod store;
+mod terms;
