@@ -54,12 +54,22 @@ pub fn Header(
     }
 }
 
+/// The footer's promises, with the numbers checkout uses.
+#[server]
+pub async fn shop_promises() -> Result<String, AppError> {
+    let services = crate::ssr::services()?;
+    Ok(services.checkout.facts().render(engine::terms::FOOTER))
+}
+
 /// Footer with the store's promises.
 #[component]
 pub fn Footer() -> impl IntoView {
+    let promises = Resource::new(|| (), |_| shop_promises());
     view! {
         <footer class="site-footer">
-            <p>"Free standard shipping over $75 · 30-day returns · 1-year warranty on everything"</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move { promises.await.ok().map(|text| view! { <p>{text}</p> }) })}
+            </Suspense>
             <p class="muted">{format!("© {} · Prices in US dollars", crate::SHOP_NAME)}</p>
         </footer>
     }

@@ -6,6 +6,10 @@
 use crate::cart::pricing::PricingSettings;
 use model::Money;
 
+/// The promises every page's footer makes.
+pub const FOOTER: &str =
+    "Free standard shipping from {free_shipping_from} · {return_days}-day returns · 1-year warranty on everything";
+
 /// The EU's members, the UK, the US and Canada: the default shipping countries.
 pub const DEFAULT_COUNTRIES: &[&str] = &[
     "US", "CA", "GB", "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",

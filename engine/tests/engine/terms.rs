@@ -36,6 +36,7 @@ async fn texts(services: &Services) -> Vec<String> {
         services.store.client().query("SELECT VALUE body FROM policy; SELECT VALUE answer FROM faq;").await.unwrap();
     let mut all: Vec<String> = res.take(0).unwrap();
     all.extend(res.take::<Vec<String>>(1).unwrap());
+    all.push(engine::terms::FOOTER.to_string());
     all
 }
 

@@ -32,3 +32,13 @@ async fn an_unknown_page_is_a_404() {
     let app = spawn_app().await;
     assert_eq!(app.get("/no/such/page").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_footer_promises_the_threshold_and_return_window_checkout_uses() {
+    let app =
+        crate::helpers::spawn_app_with(&[("FREE_SHIPPING_THRESHOLD_CENTS", "5000"), ("RETURN_WINDOW_DAYS", "14")])
+            .await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("Free standard shipping from $50.00 · 14-day returns"), "the footer quotes the settings");
+    assert!(!html.contains("shipping over $75"), "no hard-coded threshold");
+}
