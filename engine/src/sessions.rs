@@ -329,11 +329,21 @@ impl Sessions {
         Ok(())
     }
 
-    /// Ends the session of `token` if it is the user's (sign-out on that device).
+    /// Ends the session of `token` if it is the user's (sign-out on that device), and the login
+    /// it was signed in with: the refresh tokens of that family are revoked in the same
+    /// transaction, whether or not the client could send its refresh cookie (the web's is scoped
+    /// to `/v1/auth` and never reaches a server function).
     pub async fn end_by_token(&self, user_id: &str, token: &SecretString) -> Result<()> {
         self.store
             .db()
-            .query("UPDATE session SET ended_at = time::now() WHERE token_hash = $hash AND user_id = $user AND ended_at = NONE")
+            .query(
+                "BEGIN TRANSACTION;
+                 LET $families = (UPDATE session SET ended_at = time::now()
+                     WHERE token_hash = $hash AND user_id = $user AND ended_at = NONE RETURN VALUE token_family);
+                 UPDATE refresh_token SET revoked_at = time::now()
+                     WHERE family IN $families AND family != NONE AND revoked_at = NONE;
+                 COMMIT TRANSACTION;",
+            )
             .bind(("hash", hash_of(token)))
             .bind(("user", user_id.to_string()))
             .await?

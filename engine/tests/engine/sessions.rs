@@ -60,3 +60,21 @@ async fn a_user_sees_and_ends_only_their_own_sessions() {
     assert_eq!(s.sessions.end_others("ann", Some(&laptop.info.id)).await.unwrap(), 1);
     assert_eq!(s.sessions.list("ann").await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn signing_out_a_device_by_its_session_also_ends_its_login_without_the_refresh_cookie() {
+    let s = services().await;
+    let issued = s
+        .identity
+        .register(model::Email::parse("out@example.com").unwrap(), "a long password".to_string().into(), "Out")
+        .await
+        .unwrap();
+    let signed_in = s.continue_signed_in(&issued, None, Channel::Web, "laptop").await.unwrap();
+    let token = signed_in.new_token.unwrap();
+
+    // The web's sign-out reaches the server with the session cookie only.
+    s.sessions.end_by_token(&issued.user.id, &token).await.unwrap();
+
+    assert!(s.sessions.resolve(&token).await.unwrap().is_none());
+    assert!(matches!(s.identity.refresh(&issued.refresh_token).await, Err(Error::Unauthorized)), "the login ended too");
+}
