@@ -358,22 +358,31 @@ impl Carts {
         if code.len() > 32 {
             return Ok(Err(DiscountRejection::Unknown));
         }
+        // A guest's address is known only at checkout, whose redemption record decides then.
+        let email = match shopper.user_id() {
+            Some(user) => self.account_email(user).await?,
+            None => None,
+        };
+        let keys = discounts::customer_keys(shopper.user_id(), email.as_deref().unwrap_or_default());
         let sql = format!(
             "SELECT {DISCOUNT_FIELDS} FROM type::record('discount', $code);
-             LET $email = (SELECT VALUE email FROM type::record('user', $user))[0];
-             RETURN $email != NONE AND count(SELECT id FROM discount_redemption WHERE code = $code AND customer = $email) > 0;"
+             RETURN count(SELECT id FROM discount_redemption WHERE code = $code AND customer IN $keys) > 0;"
         );
+        let mut res = self.store.db().query(sql).bind(("code", code.to_string())).bind(("keys", keys)).await?;
+        let row: Option<DiscountRow> = res.take(0)?;
+        let used: Option<bool> = res.take(1)?;
+        let Some(row) = row else { return Ok(Err(DiscountRejection::Unknown)) };
+        Ok(discounts::check(&row, lines, self.clock.now_unix(), used.unwrap_or(false), self.pricing.currency))
+    }
+
+    async fn account_email(&self, user_id: &str) -> Result<Option<String>> {
         let mut res = self
             .store
             .db()
-            .query(sql)
-            .bind(("code", code.to_string()))
-            .bind(("user", shopper.user_id().unwrap_or_default().to_string()))
+            .query("SELECT VALUE email FROM type::record('user', $id)")
+            .bind(("id", user_id.to_string()))
             .await?;
-        let row: Option<DiscountRow> = res.take(0)?;
-        let used: Option<bool> = res.take(2)?;
-        let Some(row) = row else { return Ok(Err(DiscountRejection::Unknown)) };
-        Ok(discounts::check(&row, lines, self.clock.now_unix(), used.unwrap_or(false), self.pricing.currency))
+        Ok(res.take::<Vec<String>>(0)?.into_iter().next())
     }
 
     async fn line(&self, shopper: &Shopper, line_id: &str) -> Result<ExistingLine> {

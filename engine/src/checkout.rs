@@ -319,7 +319,9 @@ impl Checkout {
                      WHERE usage_limit = NONE OR used_count < usage_limit RETURN once_per_customer);
                  IF array::len($redeemed) = 0 { THROW 'checkout:discount_used_up' };
                  IF $redeemed[0].once_per_customer {
-                     CREATE discount_redemption SET code = $code, customer = $email, order_id = $order_id;
+                     FOR $customer IN $customer_keys {
+                         CREATE discount_redemption SET code = $code, customer = $customer, order_id = $order_id;
+                     };
                  };\n",
             );
         }
@@ -347,7 +349,7 @@ impl Checkout {
             .bind(("cart", shopper.cart_key()))
             .bind(("lines", cart.cart.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>()))
             .bind(("code", cart.cart.discount_code.clone().unwrap_or_default()))
-            .bind(("email", email.to_string()))
+            .bind(("customer_keys", crate::cart::discounts::customer_keys(shopper.user_id(), email)))
             .bind(("scope", scope.to_string()))
             .bind(("key", key.to_string()))
             .bind(("placed_at", placed.order.placed_at.clone()))

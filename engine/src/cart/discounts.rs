@@ -43,6 +43,27 @@ pub fn normalize_code(raw: &str) -> String {
     raw.trim().to_ascii_uppercase()
 }
 
+/// An email as one customer: trimmed, lower case, and without a `+tag` in its local part, so
+/// `Ann+promo@Example.com ` and `ann@example.com` are one customer.
+pub fn customer_email(email: &str) -> String {
+    let email = email.trim().to_lowercase();
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}@{domain}", local.split('+').next().unwrap_or(local)),
+        None => email,
+    }
+}
+
+/// Who redeemed a once-per-customer code, as its redemptions are keyed: a member by their
+/// account (so changing the address changes nothing) and by their address (so a guest checkout
+/// with it counts too), a guest by their address.
+pub fn customer_keys(user_id: Option<&str>, email: &str) -> Vec<String> {
+    let mut keys: Vec<String> = user_id.map(|u| format!("user:{u}")).into_iter().collect();
+    if !email.trim().is_empty() {
+        keys.push(format!("email:{}", customer_email(email)));
+    }
+    keys
+}
+
 /// Whether `code` applies to `lines` at `now` (unix seconds); `used_by_customer` says whether
 /// this customer already redeemed it. The checks run in the order a shopper can act on.
 pub fn check(
@@ -141,6 +162,13 @@ mod tests {
             Err(DiscountRejection::BelowMinimum { minimum: Money::new(15_000, Currency::USD) })
         );
         assert!(verdict(&row, &cart("coffee", 15_000), false).is_ok());
+    }
+
+    #[test]
+    fn one_customer_whatever_the_case_spaces_or_plus_tag() {
+        assert_eq!(customer_email(" Ann+Promo@Example.COM "), "ann@example.com");
+        assert_eq!(customer_keys(Some("u1"), "A+b@x.test"), vec!["user:u1", "email:a@x.test"]);
+        assert_eq!(customer_keys(None, "a@x.test"), vec!["email:a@x.test"]);
     }
 
     #[test]

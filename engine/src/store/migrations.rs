@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "assistant_confirmations",
         sql: include_str!("migrations/0013_assistant_confirmations.surql"),
     },
+    Migration {
+        version: 14,
+        name: "discount_customers",
+        sql: include_str!("migrations/0014_discount_customers.surql"),
+    },
 ];
 
 /// What a start-up did to the schema.

@@ -315,3 +315,46 @@ async fn the_one_click_offer_never_uses_a_card_from_a_guest_order_that_joined_th
 
     assert!(services.checkout.offer_confirmation(&member).await.unwrap().is_none(), "that card was typed as a guest");
 }
+
+#[tokio::test]
+async fn a_once_per_customer_code_knows_the_customer_by_account_and_by_normalised_email() {
+    let services = seeded().await;
+    let p = product(&services, "coffee", 6).await;
+    let redeem = |shopper: engine::shopper::Shopper, email: Option<&'static str>, key: &'static str| {
+        let services = services.clone();
+        let p = p.clone();
+        async move {
+            services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+            let mut body = request(GOOD);
+            body.email = email.map(str::to_string);
+            let applied = services.carts.apply_discount(&shopper, "WELCOME10").await;
+            if let Err(e) = applied {
+                return Err(e);
+            }
+            services.checkout.place(&shopper, key, &body).await.map(|_| ())
+        }
+    };
+    let already =
+        |r: &Result<(), Error>| matches!(r, Err(Error::InvalidDiscount(model::DiscountRejection::AlreadyUsed)));
+
+    // A guest with a +tag and odd case, then the same address plainly: one customer.
+    let (first, _) = guest(&services).await;
+    redeem(first, Some(" Ann+Promo@Example.com "), "g1").await.unwrap();
+    let (second, _) = guest(&services).await;
+    assert!(already(&redeem(second, Some("ann@example.com"), "g2").await));
+
+    // A member: their account and their address both count, and a new address changes nothing.
+    let member = crate::cart::member(&services, "bea@example.com").await;
+    redeem(member.clone(), None, "m1").await.unwrap();
+    let (guest_bea, _) = guest(&services).await;
+    assert!(already(&redeem(guest_bea, Some("bea+again@example.com"), "g3").await));
+    let user = member.user_id().unwrap().to_string();
+    services
+        .store
+        .client()
+        .query("UPDATE type::record('user', $id) SET email = 'bea-new@example.com'")
+        .bind(("id", user))
+        .await
+        .unwrap();
+    assert!(already(&redeem(member, None, "m2").await), "the account is the customer, whatever its address");
+}
