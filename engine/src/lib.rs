@@ -92,12 +92,14 @@ pub struct IdentitySettings {
     pub access_minutes: u32,
     /// Refresh-token lifetime in days.
     pub refresh_days: u32,
+    /// Days a session may go unused before it stops working.
+    pub session_idle_days: u32,
 }
 
 impl IdentitySettings {
-    /// A fresh key pair with the default lifetimes (15 minutes, 7 days): for tests and tools.
+    /// A fresh key pair with the default lifetimes (15 minutes, 7 days, 30 idle days): for tests and tools.
     pub fn ephemeral() -> Result<Self> {
-        Ok(Self { keys: JwtKeys::generate()?, access_minutes: 15, refresh_days: 7 })
+        Ok(Self { keys: JwtKeys::generate()?, access_minutes: 15, refresh_days: 7, session_idle_days: 30 })
     }
 }
 
@@ -135,7 +137,7 @@ impl Services {
         );
         Self {
             identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone()),
-            sessions: sessions::Sessions::new(store.clone()),
+            sessions: sessions::Sessions::new(store.clone(), identity.session_idle_days),
             checkout: checkout.clone(),
             assistant: assistant::Assistant::new(
                 store.clone(),

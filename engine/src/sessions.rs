@@ -1,6 +1,7 @@
 //! Sessions: the shopper's thread through the shop on one channel. Guests get one on first
 //! contact (identified by an opaque token, stored only hashed); signing in promotes it into the
-//! account; a signed-in user can list, restore and end their sessions from any device.
+//! account (with a new token); a signed-in user can list, restore and end their sessions from
+//! any device. A session unused for `SESSION_IDLE_DAYS` stops working.
 
 use crate::identity::opaque::{hash_of, new_token};
 use crate::shopper::Shopper;
@@ -21,6 +22,7 @@ const PROMOTION_STEPS: &[(&str, &str)] =
 #[derive(Clone)]
 pub struct Sessions {
     store: Store,
+    idle_days: u32,
 }
 
 /// A live session resolved from its token.
@@ -44,7 +46,7 @@ pub enum ShopperLookup {
 }
 
 /// What promoting a guest session did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Promotion {
     /// The session that now belongs to the user.
     pub session_id: String,
@@ -52,6 +54,8 @@ pub struct Promotion {
     pub promoted: bool,
     /// Per data owner (cart, conversation ...), how many items moved.
     pub merged: Vec<(String, u64)>,
+    /// The session's new token, when this call promoted it.
+    pub token: Option<SecretString>,
 }
 
 /// The session a sign-in continues in.
@@ -59,7 +63,8 @@ pub struct Promotion {
 pub struct SignInSession {
     /// The session.
     pub session: SessionInfo,
-    /// Its token, when a new session was started for this client.
+    /// Its token, when a new session was started for this client or the guest session was
+    /// promoted (its token rotates): the client uses it from now on.
     pub new_token: Option<SecretString>,
     /// True when the client's guest session was promoted into the account by this sign-in.
     pub promoted: bool,
@@ -109,9 +114,13 @@ impl SessionRow {
 }
 
 impl Sessions {
-    /// Sessions over `store`.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// Sessions over `store`; one unused for `idle_days` days stops working.
+    pub fn new(store: Store, idle_days: u32) -> Self {
+        Self { store, idle_days }
+    }
+
+    fn idle(&self) -> String {
+        format!("{}d", self.idle_days)
     }
 
     /// Starts a session (a guest's when `user_id` is `None`) and returns it with its token.
@@ -142,9 +151,9 @@ impl Sessions {
     pub async fn resolve(&self, token: &SecretString) -> Result<Option<ResolvedSession>> {
         let sql = format!(
             "SELECT {FIELDS}, last_seen_at < time::now() - 1m AS seen_long_ago FROM session
-             WHERE token_hash = $hash AND ended_at = NONE"
+             WHERE token_hash = $hash AND ended_at = NONE AND last_seen_at > time::now() - <duration> $idle"
         );
-        let mut res = self.store.db().query(sql).bind(("hash", hash_of(token))).await?;
+        let mut res = self.store.db().query(sql).bind(("hash", hash_of(token))).bind(("idle", self.idle())).await?;
         let rows: Vec<SessionRow> = res.take(0)?;
         let Some(row) = rows.into_iter().next() else { return Ok(None) };
         if row.seen_long_ago == Some(true) {
@@ -189,12 +198,15 @@ impl Sessions {
     }
 
     /// Moves the guest session of `token` into `user_id`'s account, with everything it owns,
-    /// in one transaction. A session already promoted (or not a guest's) is left as it is.
+    /// in one transaction, and gives it a new token (the guest's stops working: whoever saw it
+    /// before the sign-in cannot ride the signed-in session). A session already promoted (or not
+    /// a guest's) is left as it is.
     pub async fn promote(&self, token: &SecretString, user_id: &str) -> Result<Option<Promotion>> {
+        let (new, new_hash) = new_token();
         let mut sql = String::from(
             "BEGIN TRANSACTION;
              LET $found = (SELECT VALUE record::id(id) FROM session WHERE token_hash = $hash AND ended_at = NONE)[0];
-             LET $promoted = (UPDATE session SET user_id = $user, promoted_at = time::now()
+             LET $promoted = (UPDATE session SET user_id = $user, promoted_at = time::now(), token_hash = $new_hash
                  WHERE token_hash = $hash AND ended_at = NONE AND user_id = NONE RETURN VALUE id)[0] != NONE;
              LET $session_id = $found;\n",
         );
@@ -213,6 +225,7 @@ impl Sessions {
             .db()
             .query(sql)
             .bind(("hash", hash_of(token)))
+            .bind(("new_hash", new_hash))
             .bind(("user", user_id.to_string()))
             .await?
             .check()?;
@@ -220,7 +233,8 @@ impl Sessions {
         let outcome: Option<PromotionRow> = res.take(last)?;
         Ok(outcome.and_then(|o| {
             let merged = o.merged.into_iter().map(|m| (m.name, u64::try_from(m.count).unwrap_or(0))).collect();
-            o.found.map(|session_id| Promotion { session_id, promoted: o.promoted, merged })
+            let token = o.promoted.then(|| new.clone());
+            o.found.map(|session_id| Promotion { session_id, promoted: o.promoted, merged, token })
         }))
     }
 
@@ -241,7 +255,7 @@ impl Sessions {
                             let session = self.owned(user_id, &p.session_id).await?;
                             return Ok(SignInSession {
                                 session,
-                                new_token: None,
+                                new_token: p.token,
                                 promoted: p.promoted,
                                 merged: p.merged,
                             });
@@ -267,9 +281,11 @@ impl Sessions {
     /// The user's live sessions, most recently seen first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<SessionInfo>> {
         let sql = format!(
-            "SELECT {FIELDS} FROM session WHERE user_id = $user AND ended_at = NONE ORDER BY last_seen_at DESC"
+            "SELECT {FIELDS} FROM session WHERE user_id = $user AND ended_at = NONE
+                 AND last_seen_at > time::now() - <duration> $idle ORDER BY last_seen_at DESC"
         );
-        let mut res = self.store.db().query(sql).bind(("user", user_id.to_string())).await?;
+        let mut res =
+            self.store.db().query(sql).bind(("user", user_id.to_string())).bind(("idle", self.idle())).await?;
         let rows: Vec<SessionRow> = res.take(0)?;
         rows.into_iter().map(|r| r.into_resolved().map(|s| s.info)).collect()
     }

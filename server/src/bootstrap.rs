@@ -46,6 +46,7 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         keys,
         access_minutes: config.jwt_expiration_minutes,
         refresh_days: config.jwt_refresh_expiry_days,
+        session_idle_days: config.session_idle_days,
     };
     let commerce = engine::CommerceSettings {
         pricing: engine::cart::pricing::PricingSettings {

@@ -193,7 +193,8 @@ async fn promotion_merges_the_guest_cart_into_the_members_cart_once() {
     assert_eq!(cart.discount_code.as_deref(), Some("WELCOME10"));
     assert!(services.carts.get(&guest_shopper).await.unwrap().lines.is_empty());
 
-    let again = services.sessions.promote(&token, &user_id).await.unwrap().unwrap();
+    let rotated = promotion.token.clone().expect("the promoted session's new token");
+    let again = services.sessions.promote(&rotated, &user_id).await.unwrap().unwrap();
     assert!(!again.promoted);
     assert!(again.merged.iter().all(|(_, n)| *n == 0), "{:?}", again.merged);
     assert_eq!(services.carts.get(&member_shopper).await.unwrap(), cart);

@@ -15,7 +15,10 @@ async fn services_with_keys() -> (Services, String) {
     let (private_pem, public_pem) = generate_pem().unwrap();
     let keys = JwtKeys::from_pem(private_pem.as_bytes(), public_pem.as_bytes()).unwrap();
     let store = Store::in_memory().await.unwrap();
-    (Services::new(store, IdentitySettings { keys, access_minutes: 15, refresh_days: 7 }), public_pem)
+    (
+        Services::new(store, IdentitySettings { keys, access_minutes: 15, refresh_days: 7, session_idle_days: 30 }),
+        public_pem,
+    )
 }
 
 async fn registered(services: &Services) -> engine::identity::IssuedTokens {

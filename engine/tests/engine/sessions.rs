@@ -23,12 +23,14 @@ async fn promotion_moves_a_guest_session_into_the_account_once() {
     let (guest, token) = s.sessions.start(Channel::Web, "Firefox", None).await.unwrap();
     let first = s.sessions.promote(&token, "user-1").await.unwrap().unwrap();
     assert_eq!((first.session_id.as_str(), first.promoted), (guest.info.id.as_str(), true));
+    assert!(s.sessions.resolve(&token).await.unwrap().is_none(), "the guest's token stops working");
+    let token = first.token.expect("a new token");
     let resolved = s.sessions.resolve(&token).await.unwrap().unwrap();
     assert_eq!(resolved.user_id.as_deref(), Some("user-1"));
     assert!(!resolved.info.guest, "no longer usable as a guest");
 
     let again = s.sessions.promote(&token, "user-1").await.unwrap().unwrap();
-    assert!(!again.promoted, "a second promotion is a no-op");
+    assert!(!again.promoted && again.token.is_none(), "a second promotion is a no-op");
     let stolen = s.sessions.promote(&token, "user-2").await.unwrap().unwrap();
     assert!(!stolen.promoted, "another account cannot take a promoted session");
     assert_eq!(s.sessions.list("user-2").await.unwrap(), vec![]);
@@ -77,4 +79,21 @@ async fn signing_out_a_device_by_its_session_also_ends_its_login_without_the_ref
 
     assert!(s.sessions.resolve(&token).await.unwrap().is_none());
     assert!(matches!(s.identity.refresh(&issued.refresh_token).await, Err(Error::Unauthorized)), "the login ended too");
+}
+
+#[tokio::test]
+async fn a_session_unused_for_its_idle_days_stops_working() {
+    let s = services().await;
+    let (fresh, fresh_token) = s.sessions.start(Channel::Web, "Laptop", Some("ann")).await.unwrap();
+    let (old, old_token) = s.sessions.start(Channel::Web, "Old tablet", Some("ann")).await.unwrap();
+    s.store
+        .client()
+        .query("UPDATE type::record('session', $id) SET last_seen_at = time::now() - 31d")
+        .bind(("id", old.info.id.clone()))
+        .await
+        .unwrap();
+    assert!(s.sessions.resolve(&old_token).await.unwrap().is_none(), "30 idle days are over");
+    assert!(s.sessions.resolve(&fresh_token).await.unwrap().is_some());
+    let listed: Vec<String> = s.sessions.list("ann").await.unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(listed, vec![fresh.info.id]);
 }

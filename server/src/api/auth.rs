@@ -70,7 +70,8 @@ pub struct AuthResponse {
 pub struct SessionOutcome {
     /// The session this client continues in.
     session: SessionInfo,
-    /// Set when a new session was started for this client: send it as `X-Session-Token`.
+    /// Set when a new session was started for this client, or its guest session was promoted
+    /// (the token rotates on promotion): send it as `X-Session-Token` from now on.
     #[serde(skip_serializing_if = "Option::is_none")]
     session_token: Option<String>,
     /// True when the guest session the client came with was promoted into the account now.

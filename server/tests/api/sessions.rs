@@ -27,13 +27,16 @@ async fn a_guest_session_is_promoted_on_registration_and_a_repeat_is_a_no_op() {
     assert_eq!(body["session"]["promoted"], true);
     assert_eq!(body["session"]["session"]["id"], guest["session"]["id"]);
     assert_eq!(body["session"]["session"]["guest"], false);
-    assert!(body["session"]["session_token"].is_null(), "the client keeps its token");
+    let rotated = body["session"]["session_token"].as_str().expect("the promoted session has a new token").to_string();
+    assert_ne!(rotated, token, "the guest's token rotates on promotion");
+    let (status, _) = app.call("GET", "/v1/cart", &crate::commerce::Who::Session(token.clone()), None, None).await;
+    assert_eq!(status, 401, "the guest token no longer works");
 
-    // Signing in again with the same session: nothing to promote, same session.
+    // Signing in again with the session's new token: nothing to promote, same session.
     let again = app
         .client
         .post(format!("{}/v1/auth/login", app.address))
-        .header("x-session-token", &token)
+        .header("x-session-token", &rotated)
         .json(&json!({"email": "ann@example.com", "password": PASSWORD}))
         .send()
         .await
