@@ -51,6 +51,7 @@ pub struct Identity {
     store: Store,
     mail: Composer,
     outbox: Outbox,
+    registrations_per_hour: u32,
 }
 
 impl Identity {
@@ -64,7 +65,30 @@ impl Identity {
             store,
             mail,
             outbox,
+            registrations_per_hour: 20,
         }
+    }
+
+    /// The same identity allowing `n` registrations per client address an hour (0: no limit).
+    pub fn with_registrations_per_hour(mut self, n: u32) -> Self {
+        self.registrations_per_hour = n;
+        self
+    }
+
+    /// [`Self::register`] for a request from `client` (its network address): at most
+    /// `REGISTRATIONS_PER_HOUR` accounts an hour from one address, so nobody mass-creates
+    /// accounts (each one mails a stranger's address).
+    pub async fn register_from(
+        &self,
+        client: &str,
+        email: Email,
+        password: SecretString,
+        name: &str,
+    ) -> Result<IssuedTokens> {
+        if self.registrations_per_hour > 0 {
+            throttle::hit(&self.store, throttle::registrations(self.registrations_per_hour), client).await?;
+        }
+        self.register(email, password, name).await
     }
 
     /// Creates a customer account and signs it in (a new token family). The account's email is

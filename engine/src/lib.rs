@@ -94,12 +94,20 @@ pub struct IdentitySettings {
     pub refresh_days: u32,
     /// Days a session may go unused before it stops working.
     pub session_idle_days: u32,
+    /// Accounts one client address may register an hour (0: no limit).
+    pub registrations_per_hour: u32,
 }
 
 impl IdentitySettings {
     /// A fresh key pair with the default lifetimes (15 minutes, 7 days, 30 idle days): for tests and tools.
     pub fn ephemeral() -> Result<Self> {
-        Ok(Self { keys: JwtKeys::generate()?, access_minutes: 15, refresh_days: 7, session_idle_days: 30 })
+        Ok(Self {
+            keys: JwtKeys::generate()?,
+            access_minutes: 15,
+            refresh_days: 7,
+            session_idle_days: 30,
+            registrations_per_hour: 20,
+        })
     }
 }
 
@@ -136,7 +144,8 @@ impl Services {
             commerce.terms,
         );
         Self {
-            identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone()),
+            identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone())
+                .with_registrations_per_hour(identity.registrations_per_hour),
             sessions: sessions::Sessions::new(store.clone(), identity.session_idle_days),
             checkout: checkout.clone(),
             assistant: assistant::Assistant::new(

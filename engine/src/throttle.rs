@@ -28,6 +28,11 @@ pub const RESET_PER_EMAIL: Limit = Limit { action: "reset-email", limit: 3, wind
 /// Password-reset requests: ten per quarter hour per client address.
 pub const RESET_PER_CLIENT: Limit = Limit { action: "reset-client", limit: 10, window: Duration::from_secs(15 * 60) };
 
+/// Registrations from one client address per hour (`REGISTRATIONS_PER_HOUR`), for a limit of `n`.
+pub fn registrations(n: u32) -> Limit {
+    Limit { action: "register-client", limit: n, window: Duration::from_secs(3600) }
+}
+
 /// Failed sign-ins: ten per quarter hour per email address, then even the right password waits.
 pub const LOGIN_FAILURES: Limit = Limit { action: "login-fail", limit: 10, window: Duration::from_secs(15 * 60) };
 

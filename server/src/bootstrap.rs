@@ -47,6 +47,7 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
         access_minutes: config.jwt_expiration_minutes,
         refresh_days: config.jwt_refresh_expiry_days,
         session_idle_days: config.session_idle_days,
+        registrations_per_hour: config.registrations_per_hour,
     };
     let commerce = engine::CommerceSettings {
         pricing: engine::cart::pricing::PricingSettings {

@@ -34,6 +34,8 @@ pub struct Config {
     pub jwt_expiration_minutes: u32,
     /// `JWT_REFRESH_EXPIRY_DAYS` (default 7, 1..=365): refresh-token lifetime.
     pub jwt_refresh_expiry_days: u32,
+    /// `REGISTRATIONS_PER_HOUR` (default 20, 0 turns it off): accounts one client address may register an hour.
+    pub registrations_per_hour: u32,
     /// `SESSION_IDLE_DAYS` (default 30, 1..=365): a session unused this long stops working.
     pub session_idle_days: u32,
     /// `OPENAI_API_KEY`: enables the LLM assistant brain when set.
@@ -233,6 +235,12 @@ impl Config {
             jwt_algorithm,
             jwt_expiration_minutes: number("JWT_EXPIRATION_MINUTES", 15, 1..=1440, "whole minutes from 1 to 1440")?,
             jwt_refresh_expiry_days: number("JWT_REFRESH_EXPIRY_DAYS", 7, 1..=365, "whole days from 1 to 365")?,
+            registrations_per_hour: number(
+                "REGISTRATIONS_PER_HOUR",
+                20,
+                0..=1_000_000,
+                "a whole number (0 turns it off)",
+            )?,
             session_idle_days: number("SESSION_IDLE_DAYS", 30, 1..=365, "whole days from 1 to 365")?,
             openai_api_key: secret("OPENAI_API_KEY"),
             openai_base_url: var("OPENAI_BASE_URL"),

@@ -32,7 +32,7 @@ pub async fn register_account(email: String, password: String, name: String) -> 
     let services = crate::ssr::services()?;
     let email =
         model::Email::parse(&email).map_err(|e| AppError::Invalid { field: "email".into(), message: e.to_string() })?;
-    let issued = services.identity.register(email, password.into(), &name).await?;
+    let issued = services.identity.register_from(&crate::ssr::client_address(), email, password.into(), &name).await?;
     crate::ssr::signed_in_browser(&services, issued).await
 }
 

@@ -16,7 +16,16 @@ async fn services_with_keys() -> (Services, String) {
     let keys = JwtKeys::from_pem(private_pem.as_bytes(), public_pem.as_bytes()).unwrap();
     let store = Store::in_memory().await.unwrap();
     (
-        Services::new(store, IdentitySettings { keys, access_minutes: 15, refresh_days: 7, session_idle_days: 30 }),
+        Services::new(
+            store,
+            IdentitySettings {
+                keys,
+                access_minutes: 15,
+                refresh_days: 7,
+                session_idle_days: 30,
+                registrations_per_hour: 20,
+            },
+        ),
         public_pem,
     )
 }

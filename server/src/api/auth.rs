@@ -144,14 +144,17 @@ pub struct MeResponse {
 /// Creates a customer account and signs it in.
 #[utoipa::path(post, path = "/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = AuthResponse), (status = 409, description = "Email taken", body = ErrorBody),
-              (status = 422, description = "A field is invalid", body = ErrorBody)))]
+              (status = 422, description = "A field is invalid", body = ErrorBody),
+              (status = 429, description = "Too many registrations from this address", body = ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
-    let issued = state.services.identity.register(email, body.password, &body.name).await?;
+    let client = peer.ip().to_string();
+    let issued = state.services.identity.register_from(&client, email, body.password, &body.name).await?;
     let session = attach_session(&state, &headers, &issued).await?;
     Ok(signed_in(StatusCode::CREATED, &headers, &state, issued, Some(session)))
 }

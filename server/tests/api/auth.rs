@@ -225,3 +225,26 @@ async fn a_cross_site_form_cannot_sign_a_browser_in_even_without_cookies() {
     let same = post(Some(app.address.as_str()), Some("same-origin")).await.unwrap();
     assert_ne!(same.status(), 403, "the shop's own page signs in");
 }
+
+#[tokio::test]
+async fn registrations_from_one_address_are_throttled() {
+    let app = crate::helpers::spawn_app_with(&[("REGISTRATIONS_PER_HOUR", "2")]).await;
+    app.register("first-reg@example.com").await;
+    app.register("second-reg@example.com").await;
+    let third = app
+        .post_json(
+            "/v1/auth/register",
+            &json!({"email": "third-reg@example.com", "password": "a good password", "name": "T"}),
+        )
+        .await;
+    assert_eq!(third.status(), 429);
+    assert!(third.headers().contains_key("retry-after"));
+    assert!(app
+        .services
+        .identity
+        .accounts
+        .by_email(&model::Email::parse("third-reg@example.com").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+}
