@@ -47,7 +47,12 @@ if [ "${SKIP_TEST_TOOLS:-0}" != "1" ]; then
   if ! "$TOOLS_DIR/venv/bin/python" -c 'import aiosmtpd' 2> /dev/null; then
     log "installing aiosmtpd (the tests' SMTP server) into $TOOLS_DIR/venv"
     mkdir -p "$TOOLS_DIR"
-    python3 -m venv "$TOOLS_DIR/venv"
+    if ! python3 -m venv "$TOOLS_DIR/venv" 2> /dev/null; then
+      # Debian's own python3 ships venv separately.
+      SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+      $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-venv
+      python3 -m venv "$TOOLS_DIR/venv"
+    fi
     "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
   fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then

@@ -360,7 +360,7 @@ impl Carts {
         }
         // A guest's address is known only at checkout, whose redemption record decides then.
         let email = match shopper.user_id() {
-            Some(user) => self.account_email(user).await?,
+            Some(user) => crate::identity::accounts::email_of(&self.store, user).await?,
             None => None,
         };
         let keys = discounts::customer_keys(shopper.user_id(), email.as_deref().unwrap_or_default());
@@ -373,16 +373,6 @@ impl Carts {
         let used: Option<bool> = res.take(1)?;
         let Some(row) = row else { return Ok(Err(DiscountRejection::Unknown)) };
         Ok(discounts::check(&row, lines, self.clock.now_unix(), used.unwrap_or(false), self.pricing.currency))
-    }
-
-    async fn account_email(&self, user_id: &str) -> Result<Option<String>> {
-        let mut res = self
-            .store
-            .db()
-            .query("SELECT VALUE email FROM type::record('user', $id)")
-            .bind(("id", user_id.to_string()))
-            .await?;
-        Ok(res.take::<Vec<String>>(0)?.into_iter().next())
     }
 
     async fn line(&self, shopper: &Shopper, line_id: &str) -> Result<ExistingLine> {

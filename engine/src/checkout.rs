@@ -375,14 +375,7 @@ impl Checkout {
     }
 
     async fn account_email(&self, user_id: &str) -> Result<String> {
-        let mut res = self
-            .store
-            .db()
-            .query("SELECT VALUE email FROM type::record('user', $id)")
-            .bind(("id", user_id.to_string()))
-            .await?;
-        let emails: Vec<String> = res.take(0)?;
-        emails.into_iter().next().ok_or(Error::Unauthorized)
+        crate::identity::accounts::email_of(&self.store, user_id).await?.ok_or(Error::Unauthorized)
     }
 
     /// For a member whose latest order saved a payment method: a one-time confirmation to pay

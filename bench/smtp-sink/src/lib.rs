@@ -116,11 +116,6 @@ impl SmtpSink {
         format!("smtp://127.0.0.1:{}?tls=none", self.port)
     }
 
-    /// The folder messages are written to (`NNNNNN.eml` and `NNNNNN.json`).
-    pub fn dir(&self) -> &std::path::Path {
-        self.dir.path()
-    }
-
     /// Every message received so far, in order.
     pub fn messages(&self) -> Vec<Received> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())

@@ -202,6 +202,13 @@ impl Accounts {
     }
 }
 
+/// The address of account `user_id`, if it exists (for services that key things on it).
+pub(crate) async fn email_of(store: &Store, user_id: &str) -> Result<Option<String>> {
+    let mut res =
+        store.db().query("SELECT VALUE email FROM type::record('user', $id)").bind(("id", user_id.to_string())).await?;
+    Ok(res.take::<Vec<String>>(0)?.into_iter().next())
+}
+
 /// A display name, trimmed: 1 to 100 characters.
 fn valid_name(name: &str) -> Result<&str> {
     let name = name.trim();

@@ -153,13 +153,6 @@ impl Outbox {
         self.wake.notified().await;
     }
 
-    /// Queues `mail` on its own (for events that write nothing else).
-    pub async fn enqueue(&self, mail: &Mail) -> Result<()> {
-        self.store.db().query(INSERT).bind(("mail", mail.clone())).await?.check()?;
-        self.wake();
-        Ok(())
-    }
-
     /// Messages of `status`, newest first (the admins' view).
     pub async fn list(&self, status: OutboxStatus, limit: u32) -> Result<Vec<model::OutboxMessage>> {
         let mut res = self
