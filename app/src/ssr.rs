@@ -38,7 +38,9 @@ pub fn request_headers() -> http::HeaderMap {
 pub fn client_address() -> String {
     use_context::<http::request::Parts>()
         .and_then(|p| {
-            p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+            let resolved = p.extensions.get::<engine::client::ClientAddress>().map(|c| c.0);
+            let peer = || p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+            resolved.or_else(peer).map(|ip| engine::client::limit_key(ip).to_string())
         })
         .unwrap_or_else(|| "unknown".into())
 }

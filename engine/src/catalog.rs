@@ -2,6 +2,7 @@
 //! Listings match text with SurrealDB's BM25 full-text index, filter, sort, page and count
 //! facets over the in-memory [`index::ListingIndex`], and read the page's products by key.
 
+pub mod brands;
 pub mod index;
 mod picture;
 mod rows;
@@ -77,8 +78,9 @@ impl Filter {
     }
 }
 
-fn by_rating(a: &Product, b: &Product) -> Ordering {
-    b.rating.partial_cmp(&a.rating).unwrap_or(Ordering::Equal).then_with(|| b.review_count.cmp(&a.review_count))
+/// Best sellers first; among equals (a new shop sells nothing yet) the newest first.
+fn by_sales(a: &Entry, b: &Entry) -> Ordering {
+    b.sold.cmp(&a.sold).then_with(|| b.created.cmp(&a.created))
 }
 
 /// How much a shopper's affinities may lift a search result: at most this fraction of its
@@ -113,8 +115,8 @@ fn order(search: &ProductSearch, a: &(&Entry, f64), b: &(&Entry, f64)) -> Orderi
     let ((ea, sa), (eb, sb)) = (a, b);
     let (pa, pb) = (&ea.product, &eb.product);
     match (search.sort, search.text.is_some()) {
-        (Sort::Relevance, true) => sb.partial_cmp(sa).unwrap_or(Ordering::Equal).then_with(|| by_rating(pa, pb)),
-        (Sort::Relevance, false) | (Sort::Rating, _) => by_rating(pa, pb),
+        (Sort::Relevance, true) => sb.partial_cmp(sa).unwrap_or(Ordering::Equal).then_with(|| by_sales(ea, eb)),
+        (Sort::Relevance, false) | (Sort::BestSelling, _) => by_sales(ea, eb),
         (Sort::PriceAsc, _) => pa.price.amount.cmp(&pb.price.amount),
         (Sort::PriceDesc, _) => pb.price.amount.cmp(&pa.price.amount),
         (Sort::Newest, _) => eb.created.cmp(&ea.created),
@@ -265,14 +267,14 @@ impl Catalog {
         Ok((format!("{text_plan:?}"), format!("{page_plan:?}")))
     }
 
-    /// Products for the home page: the best rated that are in stock, at most `limit`.
+    /// Products for the home page: the best selling that are in stock, at most `limit`.
     pub async fn featured(&self, limit: u32) -> Result<Vec<Product>> {
         let listing = self.index.entries().await?;
-        let mut in_stock: Vec<&Product> = listing.entries.iter().map(|e| &e.product).filter(|p| p.stock > 0).collect();
-        in_stock.sort_by(|a, b| by_rating(a, b).then_with(|| a.slug.cmp(&b.slug)));
+        let mut in_stock: Vec<&Entry> = listing.entries.iter().filter(|e| e.product.stock > 0).collect();
+        in_stock.sort_by(|a, b| by_sales(a, b).then_with(|| a.product.slug.cmp(&b.product.slug)));
         in_stock.truncate(limit as usize);
         // Shown with live stock: the home page is where a sold-out item must not linger.
-        let ids: Vec<String> = in_stock.iter().map(|p| p.id.0.clone()).collect();
+        let ids: Vec<String> = in_stock.iter().map(|e| e.product.id.0.clone()).collect();
         Ok(self.by_ids(&ids).await?.into_iter().filter(|p| p.stock > 0).collect())
     }
 

@@ -308,7 +308,7 @@ impl Checkout {
         let mut sql = String::from("BEGIN TRANSACTION;\n");
         for i in 0..cart.cart.lines.len() {
             sql.push_str(&format!(
-                "LET $taken_{i} = (UPDATE type::record('product', $p{i}) SET stock -= $q{i} WHERE stock >= $q{i} RETURN VALUE id);
+                "LET $taken_{i} = (UPDATE type::record('product', $p{i}) SET stock -= $q{i}, units_sold += $q{i} WHERE stock >= $q{i} RETURN VALUE id);
                  IF array::len($taken_{i}) = 0 {{ THROW 'checkout:out_of_stock:{i}' }};\n"
             ));
         }

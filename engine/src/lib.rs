@@ -7,6 +7,7 @@ pub mod assistant;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod client;
 pub mod clock;
 pub mod error;
 pub mod identity;

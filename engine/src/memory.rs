@@ -352,8 +352,6 @@ impl Memory {
         }
         let avoided: Vec<RecordId> =
             prefs.brands_avoided.iter().map(|b| RecordId::new("brand", signals::brand_key(b))).collect();
-        let names: Vec<(RecordId, String)> =
-            prefs.brands_avoided.iter().map(|b| (RecordId::new("brand", signals::brand_key(b)), b.clone())).collect();
         self.store
             .db()
             .query(
@@ -361,10 +359,11 @@ impl Memory {
                  DELETE preference WHERE owner = $owner;
                  FOR $r IN $rows { CREATE preference SET owner = $owner, kind = $r[0], key = $r[1], value = $r[2], at = $now; };
                  DELETE avoids WHERE in = $who AND out NOTINSIDE $avoided;
-                 FOR $n IN $names {
-                     LET $b = $n[0];
-                     UPSERT $b SET name = $n[1];
-                     IF (SELECT id FROM avoids WHERE in = $who AND out = $b) = [] { RELATE $who->avoids->$b SET at = $now; };
+                 -- Only brands the catalog carries get an edge (their records are the catalog's).
+                 FOR $b IN $avoided {
+                     IF record::exists($b) AND (SELECT id FROM avoids WHERE in = $who AND out = $b) = [] {
+                         RELATE $who->avoids->$b SET at = $now;
+                     };
                  };
                  COMMIT TRANSACTION;",
             )
@@ -372,7 +371,6 @@ impl Memory {
             .bind(("who", owner_record(&shopper.scope())))
             .bind(("rows", rows))
             .bind(("avoided", avoided))
-            .bind(("names", names))
             .bind(("now", self.clock.now_unix()))
             .await?
             .check()?;

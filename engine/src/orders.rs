@@ -235,7 +235,8 @@ impl Orders {
                  IF $restock {{
                      FOR $lines IN $moved {{
                          FOR $l IN $lines {{
-                             UPDATE type::record('product', $l.product_id) SET stock += $l.quantity;
+                             UPDATE type::record('product', $l.product_id) SET stock += $l.quantity,
+                                 units_sold = math::max([0, units_sold - $l.quantity]);
                          }};
                      }};
                  }};

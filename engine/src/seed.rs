@@ -47,6 +47,7 @@ pub async fn grow_catalog(store: &Store, target: usize) -> Result<u64> {
     for chunk in products::editions(missing).chunks(1_000) {
         store.db().query("INSERT IGNORE INTO product $products").bind(("products", chunk.to_vec())).await?.check()?;
     }
+    crate::catalog::brands::sync(store).await?;
     Ok(catalog.product_count().await?.saturating_sub(before))
 }
 
@@ -66,7 +67,8 @@ pub async fn refresh_content(store: &Store) -> Result<()> {
         .bind(("faqs", content::faqs()))
         .await?
         .check()?;
-    Ok(())
+    // Start-up is also when brand records left by older versions are put right.
+    crate::catalog::brands::sync(store).await
 }
 
 /// Adds whatever seed data is missing.
@@ -96,6 +98,7 @@ pub async fn run(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
         .bind(("discounts", content::discounts(now)))
         .await?
         .check()?;
+    crate::catalog::brands::sync(store).await?;
     let mut generated = Vec::new();
     generated.extend(accounts::ensure(store, &options.admin, Role::Admin).await?);
     generated.extend(accounts::ensure(store, &options.demo, Role::Customer).await?);

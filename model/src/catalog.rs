@@ -100,10 +100,6 @@ pub struct Product {
     pub price: Money,
     /// Units available to sell.
     pub stock: u32,
-    /// Average review rating, 0.0 to 5.0.
-    pub rating: f32,
-    /// Number of reviews behind the rating.
-    pub review_count: u32,
     /// Color, size, material and the like.
     pub attributes: Vec<Attribute>,
     /// Search tags.

@@ -20,13 +20,13 @@ pub enum Sort {
     PriceDesc,
     /// Most recently added first.
     Newest,
-    /// Best rated first.
-    Rating,
+    /// Most units sold first (net of cancellations): the shop's own sales, not invented ratings.
+    BestSelling,
 }
 
 impl Sort {
     /// Every sort, in menu order.
-    pub const ALL: [Sort; 5] = [Sort::Relevance, Sort::PriceAsc, Sort::PriceDesc, Sort::Newest, Sort::Rating];
+    pub const ALL: [Sort; 5] = [Sort::Relevance, Sort::PriceAsc, Sort::PriceDesc, Sort::Newest, Sort::BestSelling];
 
     /// Parses the wire name.
     pub fn parse(raw: &str) -> Option<Self> {
@@ -40,7 +40,7 @@ impl Sort {
             Sort::PriceAsc => "price_asc",
             Sort::PriceDesc => "price_desc",
             Sort::Newest => "newest",
-            Sort::Rating => "rating",
+            Sort::BestSelling => "best_selling",
         }
     }
 
@@ -51,7 +51,7 @@ impl Sort {
             Sort::PriceAsc => "Price: low to high",
             Sort::PriceDesc => "Price: high to low",
             Sort::Newest => "Newest",
-            Sort::Rating => "Top rated",
+            Sort::BestSelling => "Best selling",
         }
     }
 }
@@ -171,7 +171,7 @@ impl SearchParams {
             Some(s) => Sort::parse(s).ok_or_else(|| {
                 FieldError::new(
                     "sort",
-                    format!("unknown sort `{s}`; expected relevance, price_asc, price_desc, newest or rating"),
+                    format!("unknown sort `{s}`; expected relevance, price_asc, price_desc, newest or best_selling"),
                 )
             })?,
         };

@@ -56,6 +56,15 @@ pub struct Config {
     /// `RATE_LIMIT_PER_MINUTE` (default 120, 0 turns it off): requests per client address per minute on `/v1`
     /// (a burst of that many, then one every 60 s / limit).
     pub rate_limit_per_minute: u32,
+    /// `SERVER_FN_RATE_LIMIT_PER_MINUTE` (default 600, 0 turns it off): the same for the pages'
+    /// server functions (`/api/*`); a page view makes several.
+    pub server_fn_rate_limit_per_minute: u32,
+    /// `PAGE_RATE_LIMIT_PER_MINUTE` (default 300, 0 turns it off): the same for pages (not for
+    /// the WASM bundle, styles, pictures or health checks).
+    pub page_rate_limit_per_minute: u32,
+    /// `TRUSTED_PROXIES` (default none): comma-separated CIDRs whose `X-Forwarded-For` is believed;
+    /// without it the client is the peer address. IPv6 clients are limited per /64.
+    pub trusted_proxies: engine::client::TrustedProxies,
     /// `ADMIN_EMAIL` (default `admin@waypoint.test`): the seeded admin account.
     pub admin_email: String,
     /// `ADMIN_PASSWORD`: its password; generated and printed once when unset.
@@ -211,7 +220,18 @@ impl Config {
                 codes
             }
         };
+        let trusted_proxies =
+            engine::client::TrustedProxies::parse(&string("TRUSTED_PROXIES", "")).map_err(|got| ConfigError {
+                var: "TRUSTED_PROXIES",
+                expected: "comma-separated CIDRs or addresses, e.g. 10.0.0.0/8,::1",
+                got,
+            })?;
+        let limit =
+            |name: &'static str, default: u32| number(name, default, 0..=1_000_000, "a whole number (0 turns it off)");
         Ok(Self {
+            trusted_proxies,
+            server_fn_rate_limit_per_minute: limit("SERVER_FN_RATE_LIMIT_PER_MINUTE", 600)?,
+            page_rate_limit_per_minute: limit("PAGE_RATE_LIMIT_PER_MINUTE", 300)?,
             ship_to_countries,
             return_window_days: number("RETURN_WINDOW_DAYS", 30, 0..=365, "whole days from 0 to 365")?,
             shop_name,
@@ -254,12 +274,7 @@ impl Config {
                 0..=100_000_000,
                 "a whole number of tokens",
             )?,
-            rate_limit_per_minute: number(
-                "RATE_LIMIT_PER_MINUTE",
-                120,
-                0..=1_000_000,
-                "a whole number (0 turns it off)",
-            )?,
+            rate_limit_per_minute: limit("RATE_LIMIT_PER_MINUTE", 120)?,
             admin_email: email("ADMIN_EMAIL", "admin@waypoint.test")?,
             admin_password: password("ADMIN_PASSWORD")?,
             demo_email: email("DEMO_EMAIL", "demo@waypoint.test")?,
@@ -328,6 +343,8 @@ mod tests {
         assert_eq!(with(&[("SURREAL_URL", "mongodb://x")]).unwrap_err().var, "SURREAL_URL");
         assert_eq!(with(&[("JWT_ALGORITHM", "HS256")]).unwrap_err().var, "JWT_ALGORITHM");
         assert_eq!(with(&[("AUTO_SEED", "maybe")]).unwrap_err().var, "AUTO_SEED");
+        assert_eq!(with(&[("TRUSTED_PROXIES", "10.0.0.0/8,proxy")]).unwrap_err().var, "TRUSTED_PROXIES");
+        assert_eq!(with(&[("PAGE_RATE_LIMIT_PER_MINUTE", "-1")]).unwrap_err().var, "PAGE_RATE_LIMIT_PER_MINUTE");
         assert_eq!(with(&[("RATE_LIMIT_PER_MINUTE", "-1")]).unwrap_err().var, "RATE_LIMIT_PER_MINUTE");
     }
 

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod bootstrap;
+pub mod client;
 pub mod config;
 pub mod health;
 pub mod middleware;
@@ -43,7 +44,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/images/products/{file}", get(pictures::product_picture))
-        .nest("/v1", with_rate_limit(api::routes(), config.rate_limit_per_minute))
+        .nest("/v1", api::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -53,14 +54,19 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::ensure_browser_session))
         .with_state(state);
-    middleware::apply(router.layer(axum::middleware::from_fn(auth::reject_cross_site_writes)))
-}
-
-fn with_rate_limit(routes: Router<AppState>, per_minute: u32) -> Router<AppState> {
-    match rate_limit::layer(per_minute) {
-        Some(layer) => routes.layer(layer),
-        None => routes,
-    }
+    let limits = rate_limit::Limits::new(
+        config.rate_limit_per_minute,
+        config.server_fn_rate_limit_per_minute,
+        config.page_rate_limit_per_minute,
+    );
+    let trusted = std::sync::Arc::new(config.trusted_proxies.clone());
+    // Outermost last: the client is resolved, then limited, then cross-site writes refused,
+    // all before a handler (or the session layer) touches the database.
+    let router = router
+        .layer(axum::middleware::from_fn(auth::reject_cross_site_writes))
+        .layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit))
+        .layer(axum::middleware::from_fn_with_state(trusted, client::resolve));
+    middleware::apply(router)
 }
 
 /// A bound, ready-to-run server.

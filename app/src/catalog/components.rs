@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use model::Product;
 
-/// A product tile: picture, brand, name, rating, price and stock state.
+/// A product tile: picture, brand, name, price and stock state (no ratings until real reviews exist).
 #[component]
 pub fn ProductCard(product: Product) -> impl IntoView {
     let href = format!("/product/{}", product.slug);
@@ -17,10 +17,6 @@ pub fn ProductCard(product: Product) -> impl IntoView {
             <div class="product-card__body">
                 <p class="product-card__brand">{product.brand.clone()}</p>
                 <h3 class="product-card__name"><a href=href>{product.name.clone()}</a></h3>
-                <p class="product-card__rating" aria-label=format!("Rated {:.1} out of 5", product.rating)>
-                    {format!("★ {:.1}", product.rating)}
-                    <span class="muted">{format!(" ({})", product.review_count)}</span>
-                </p>
                 <p class="product-card__footer">
                     <span class="price">{product.price.to_string()}</span>
                     <span class=stock_class>{stock}</span>

@@ -93,7 +93,6 @@ fn ProductDetail(product: Product) -> impl IntoView {
             <div class="product-detail__info">
                 <p class="product-card__brand">{product.brand.clone()}</p>
                 <h1>{product.name.clone()}</h1>
-                <p class="product-card__rating">{format!("★ {:.1} · {} reviews", product.rating, product.review_count)}</p>
                 <p class="price price--large">{product.price.to_string()}</p>
                 <p class="stock">{stock}</p>
                 <p>{product.description.clone()}</p>

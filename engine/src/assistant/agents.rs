@@ -117,7 +117,7 @@ pub async fn find_products(t: &Tools<'_>, intent: Intent, e: &Entities) -> Resul
     let shown = search.page.per_page();
     search.page = model::PageRequest::parse(Some(search.page.page()), Some(shown * 3)).unwrap_or(search.page);
     if intent == Intent::Recommendation {
-        search.sort = model::Sort::Rating;
+        search.sort = model::Sort::BestSelling;
         search.in_stock = true;
         // "What do you recommend" carries no product words worth matching.
         if e.category.is_none() && e.brand.is_none() {
@@ -184,16 +184,8 @@ pub async fn describe(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
     };
     let attrs: Vec<String> = p.attributes.iter().map(|a| format!("{}: {}", a.name, a.value)).collect();
     let mut answer = cards(vec![p.clone()]);
-    answer.text = format!(
-        "{} by {} costs {} and is {stock}; rated {:.1} from {} reviews. {} {}",
-        p.name,
-        p.brand,
-        p.price,
-        p.rating,
-        p.review_count,
-        attrs.join(", "),
-        p.description
-    );
+    answer.text =
+        format!("{} by {} costs {} and is {stock}. {} {}", p.name, p.brand, p.price, attrs.join(", "), p.description);
     Ok(answer.suggest(&["Add it to my cart", "Show me similar ones"]))
 }
 
@@ -209,12 +201,22 @@ pub async fn compare(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
     };
     let (a, b) = (t.catalog.by_id(a).await?, t.catalog.by_id(b).await?);
     let cheaper = if a.price.amount <= b.price.amount { &a } else { &b };
-    let better = if a.rating >= b.rating { &a } else { &b };
     let mut answer = cards(vec![a.clone(), b.clone()]);
-    answer.text = format!(
-        "{} costs {} (rated {:.1}); {} costs {} (rated {:.1}). {} is cheaper; {} is rated higher.",
-        a.name, a.price, a.rating, b.name, b.price, b.rating, cheaper.name, better.name
-    );
+    let price_line = if a.price.amount == b.price.amount {
+        format!("Both cost {}.", a.price)
+    } else {
+        format!("{} costs {}; {} costs {}. {} is cheaper.", a.name, a.price, b.name, b.price, cheaper.name)
+    };
+    // What tells them apart, from the catalog's own facts (no reviews exist to quote).
+    let differs: Vec<String> = a
+        .attributes
+        .iter()
+        .filter_map(|x| {
+            let other = b.attributes.iter().find(|y| y.name.eq_ignore_ascii_case(&x.name))?;
+            (other.value != x.value).then(|| format!("{}: {} vs {}", x.name, x.value, other.value))
+        })
+        .collect();
+    answer.text = if differs.is_empty() { price_line } else { format!("{price_line} {}.", differs.join("; ")) };
     Ok(answer)
 }
 

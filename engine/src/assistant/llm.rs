@@ -508,7 +508,7 @@ fn for_model(answer: &Answer) -> Value {
                     .map(|(i, p)| {
                         json!({
                             "position": i + 1, "name": p.name, "brand": p.brand, "price": p.price.to_string(),
-                            "in_stock": p.stock, "rating": p.rating, "description": p.description,
+                            "in_stock": p.stock, "description": p.description,
                         })
                     })
                     .collect();

@@ -32,6 +32,8 @@ pub struct Entry {
     pub product: Product,
     /// When it was added (unix seconds).
     pub created: i64,
+    /// Units sold, net of cancellations (what "best selling" and the recommendation prior use).
+    pub sold: u32,
     /// Position of its category in [`Listing::categories`] (counting by number, not by string).
     pub category_ix: usize,
     /// Position of its brand in [`Listing::brands`].
@@ -52,7 +54,7 @@ pub struct Listing {
 }
 
 impl Listing {
-    fn push(&mut self, product: Product, created: i64) {
+    fn push(&mut self, product: Product, created: i64, sold: u32) {
         let ix = |names: &mut Vec<String>, name: &str| match names.iter().position(|n| n == name) {
             Some(i) => i,
             None => {
@@ -63,7 +65,7 @@ impl Listing {
         let category_ix = ix(&mut self.categories, product.category.as_str());
         let brand_ix = ix(&mut self.brands, &product.brand);
         self.by_id.insert(product.id.0.clone(), self.entries.len());
-        self.entries.push(Entry { product, created, category_ix, brand_ix });
+        self.entries.push(Entry { product, created, sold, category_ix, brand_ix });
     }
 }
 
@@ -191,13 +193,14 @@ impl ListingIndex {
         let mut res = self
             .store
             .db()
-            .query(format!("SELECT {PRODUCT_FIELDS}, time::unix(created_at) AS created FROM product"))
+            .query(format!("SELECT {PRODUCT_FIELDS}, time::unix(created_at) AS created, units_sold FROM product"))
             .await?;
         let rows: Vec<ProductRow> = res.take(0)?;
         let mut listing = Listing::default();
         for row in rows {
             let created = row.created.unwrap_or(0);
-            listing.push(row.into_model()?, created);
+            let sold = row.units_sold.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+            listing.push(row.into_model()?, created, sold);
         }
         Ok(listing)
     }
@@ -208,8 +211,10 @@ impl ListingIndex {
         struct StockRow {
             id: String,
             stock: i64,
+            units_sold: i64,
         }
-        let mut res = self.store.db().query("SELECT record::id(id) AS id, stock FROM product").await?;
+        // Sales move with stock (the same order transaction), so both refresh together.
+        let mut res = self.store.db().query("SELECT record::id(id) AS id, stock, units_sold FROM product").await?;
         let rows: Vec<StockRow> = res.take(0)?;
         if rows.len() != current.entries.len() || rows.iter().any(|r| !current.by_id.contains_key(&r.id)) {
             return self.load().await;
@@ -218,6 +223,7 @@ impl ListingIndex {
         for row in rows {
             if let Some(&i) = fresh.by_id.get(&row.id) {
                 fresh.entries[i].product.stock = u32::try_from(row.stock).unwrap_or(0);
+                fresh.entries[i].sold = u32::try_from(row.units_sold).unwrap_or(0);
             }
         }
         Ok(fresh)

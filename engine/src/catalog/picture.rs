@@ -152,8 +152,6 @@ mod tests {
             description: String::new(),
             price: Money::new(100, Currency::USD),
             stock: 1,
-            rating: 4.0,
-            review_count: 1,
             attributes: vec![Attribute { name: "color".into(), value: color.into() }],
             tags: vec![],
             image_url: String::new(),

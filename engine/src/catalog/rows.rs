@@ -6,7 +6,7 @@ use surrealdb::types::SurrealValue;
 
 /// Projection every product query selects, matching [`ProductRow`].
 pub(super) const PRODUCT_FIELDS: &str = "record::id(id) AS id, slug, name, brand, category, description, \
-     price_amount, currency, stock, rating, review_count, attributes, tags";
+     price_amount, currency, stock, attributes, tags";
 
 #[derive(SurrealValue)]
 pub(super) struct AttributeRow {
@@ -25,12 +25,13 @@ pub(super) struct ProductRow {
     pub price_amount: i64,
     pub currency: String,
     pub stock: i64,
-    pub rating: f64,
-    pub review_count: i64,
     pub attributes: Vec<AttributeRow>,
     pub tags: Vec<String>,
     /// Unix seconds of `created_at`, when the query selects it (the listing snapshot does).
     pub created: Option<i64>,
+    /// Units sold net of cancellations, when the query selects it (the listing snapshot does;
+    /// it orders listings and is the recommendations' prior, and is never shown).
+    pub units_sold: Option<i64>,
 }
 
 impl ProductRow {
@@ -44,9 +45,6 @@ impl ProductRow {
         Ok(Product {
             price: Money::price(self.price_amount, currency).map_err(|_| corrupt("price"))?,
             stock: u32::try_from(self.stock).map_err(|_| corrupt("stock"))?,
-            review_count: u32::try_from(self.review_count).map_err(|_| corrupt("review count"))?,
-            // Ratings are stored with one decimal; f32 holds that exactly enough for display.
-            rating: self.rating as f32,
             attributes: self.attributes.into_iter().map(|a| Attribute { name: a.name, value: a.value }).collect(),
             id: ProductId(self.id),
             category,

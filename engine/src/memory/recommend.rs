@@ -34,6 +34,8 @@ struct CoPurchase {
 #[derive(Debug, Clone, Copy)]
 enum Why {
     Popular,
+    /// Nothing known and nothing sold yet: only what is true, that it is there to buy.
+    Available,
     Category,
     Brand,
     StatedBrand,
@@ -61,8 +63,10 @@ pub fn category_name(slug: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
+/// The prior: the shop's own sales (units net of cancellations), damped so a runaway best seller
+/// does not drown every affinity.
 fn popularity(e: &Entry) -> f64 {
-    f64::from(e.product.rating) * (1.0 + f64::from(e.product.review_count)).ln()
+    (1.0 + f64::from(e.sold)).ln()
 }
 
 fn normalize(map: &mut HashMap<String, f64>) {
@@ -266,7 +270,7 @@ impl Memory {
                 continue;
             }
             let pop = popularity(e) / top_pop;
-            let mut best = (pop, Why::Popular);
+            let mut best = (pop, if pop > 0.0 { Why::Popular } else { Why::Available });
             let mut total = pop;
             let mut add = |value: f64, why: Why| {
                 total += value;
@@ -308,6 +312,7 @@ impl Memory {
                 let p = &listing.entries[ix].product;
                 let reason = match why {
                     Why::Popular => format!("Popular in {}", category_name(p.category.as_str())),
+                    Why::Available => format!("In stock in {}", category_name(p.category.as_str())),
                     Why::Category => format!("Because you like {}", category_name(p.category.as_str())),
                     Why::Brand => format!("Because you like {}", p.brand),
                     Why::StatedBrand => format!("You told us you like {}", p.brand),

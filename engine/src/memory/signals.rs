@@ -171,8 +171,7 @@ pub async fn apply(store: &Store, owner: &str, signal: &Signal, now: i64, half_l
         channel: signal.channel.clone(),
         at: now,
     };
-    let brand = signal.brand.as_deref().map(|b| (RecordId::new("brand", brand_key(b)), b.to_string()));
-    if targets.is_empty() && brand.is_none() {
+    if targets.is_empty() {
         // History only (an assistant message, a search without a filter): one write, no edges.
         store.db().query("CREATE signal CONTENT $row").bind(("row", row)).await?.check()?;
         return Ok(());
@@ -182,20 +181,22 @@ pub async fn apply(store: &Store, owner: &str, signal: &Signal, now: i64, half_l
         .query(
             "BEGIN TRANSACTION;
              CREATE signal CONTENT $row;
-             IF $brand != NONE { UPSERT $brand[0] SET name = $brand[1]; };
              FOR $t IN $targets {
-                 LET $e = (SELECT id, score, at FROM likes WHERE in = $who AND out = $t.out LIMIT 1)[0];
-                 IF $e != NONE {
-                     UPDATE $e.id SET score = $e.score * math::pow(0.5, math::max([0, $now - $e.at]) / $half) + $t.w, at = $now;
-                 } ELSE {
-                     LET $out = $t.out;
-                     RELATE $who->likes->$out SET score = $t.w, at = $now;
+                 -- A brand the catalog does not carry has no record and gets no affinity; the
+                 -- shopper's words stay in the signal (history), never in the catalog's brands.
+                 IF record::tb($t.out) != 'brand' OR record::exists($t.out) {
+                     LET $e = (SELECT id, score, at FROM likes WHERE in = $who AND out = $t.out LIMIT 1)[0];
+                     IF $e != NONE {
+                         UPDATE $e.id SET score = $e.score * math::pow(0.5, math::max([0, $now - $e.at]) / $half) + $t.w, at = $now;
+                     } ELSE {
+                         LET $out = $t.out;
+                         RELATE $who->likes->$out SET score = $t.w, at = $now;
+                     };
                  };
              };
              COMMIT TRANSACTION;",
         )
         .bind(("row", row))
-        .bind(("brand", brand))
         .bind(("targets", targets))
         .bind(("who", owner_record(owner)))
         .bind(("now", now))

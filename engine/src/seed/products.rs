@@ -1,5 +1,5 @@
 //! Turns the seed catalog data into product rows: one per (line, variant), with stable ids,
-//! slugs, stock and ratings derived from the product's own name so every run makes the same shop.
+//! slugs and stock derived from the product's own name so every run makes the same shop.
 
 use super::catalog_data::{CategoryData, CATEGORIES};
 use crate::catalog::search_text;
@@ -22,8 +22,6 @@ pub(super) struct ProductSeed {
     pub price_amount: i64,
     pub currency: String,
     pub stock: i64,
-    pub rating: f64,
-    pub review_count: i64,
     pub attributes: Vec<AttributeSeed>,
     pub tags: Vec<String>,
     pub search_text: String,
@@ -76,9 +74,6 @@ fn category_products(cat: &'static CategoryData) -> impl Iterator<Item = Product
                 price_amount: round_price(line.price * (100 + pct) / 100),
                 currency: "USD".into(),
                 stock: stock_level(h),
-                // 3.4 .. 4.9 in tenths.
-                rating: f64::from(34 + (h >> 8) as u32 % 16) / 10.0,
-                review_count: ((h >> 16) % 900 + 3) as i64,
                 search_text: search_text(&name, line.brand, cat.slug, &tags, &description),
                 attributes,
                 tags,
@@ -108,8 +103,6 @@ pub(super) fn editions(count: usize) -> Vec<ProductSeed> {
                 id: RecordId::new("product", format!("p{:010x}", h & 0xff_ffff_ffff)),
                 price_amount: round_price(p.price_amount * (85 + (h % 30) as i64) / 100),
                 stock: stock_level(h),
-                rating: f64::from(34 + (h >> 8) as u32 % 16) / 10.0,
-                review_count: ((h >> 16) % 900 + 3) as i64,
                 search_text: search_text(&name, &p.brand, &p.category, &p.tags, &p.description),
                 attributes: p
                     .attributes

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "discount_customers",
         sql: include_str!("migrations/0014_discount_customers.surql"),
     },
+    Migration {
+        version: 15,
+        name: "real_sales_not_ratings",
+        sql: include_str!("migrations/0015_real_sales_not_ratings.surql"),
+    },
 ];
 
 /// What a start-up did to the schema.

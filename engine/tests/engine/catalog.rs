@@ -61,12 +61,42 @@ async fn full_text_search_ranks_name_matches_and_tolerates_case_and_plurals() {
 }
 
 #[tokio::test]
-async fn featured_products_are_in_stock_and_best_rated_first() {
+async fn featured_products_are_in_stock() {
     let services = seeded().await;
     let featured = services.catalog.featured(12).await.unwrap();
     assert_eq!(featured.len(), 12);
     assert!(featured.iter().all(|p| p.stock > 0));
-    assert!(featured.windows(2).all(|w| w[0].rating >= w[1].rating));
+}
+
+/// The seed once carried invented star ratings that ordered the listing and fed the
+/// recommendations; the order now comes from the shop's own sales, and no rating is stored.
+#[tokio::test]
+async fn best_selling_is_the_shops_own_sales_and_no_invented_rating_is_stored() {
+    let services = seeded().await;
+    let stored =
+        services.store.client().query("SELECT VALUE id FROM product WHERE rating != NONE OR review_count != NONE");
+    let rated: Vec<surrealdb::types::RecordId> = stored.await.unwrap().take(0).unwrap();
+    assert!(rated.is_empty(), "no product carries a rating");
+
+    let best = search(&[("sort", "best_selling"), ("in_stock", "true"), ("per_page", "100")]);
+    let before = services.catalog.list(&best).await.unwrap();
+    let bought = before.items.last().unwrap().clone();
+    assert_ne!(before.items[0].id, bought.id);
+    let (shopper, _) = crate::cart::guest(&services).await;
+    services.carts.add(&shopper, &bought.id.0, crate::cart::qty(2)).await.unwrap();
+    let request = crate::checkout::request("4242 4242 4242 4242");
+    let order = services.checkout.place(&shopper, "best-1", &request).await.unwrap().placed.order;
+    services.catalog.index().reload().await.unwrap();
+    let default_order = search(&[("in_stock", "true")]);
+    for page in [services.catalog.list(&best).await.unwrap(), services.catalog.list(&default_order).await.unwrap()] {
+        assert_eq!(page.items[0].id, bought.id, "the product that sold leads");
+    }
+    assert_eq!(services.catalog.featured(1).await.unwrap()[0].id, bought.id);
+
+    // A cancelled sale is no sale.
+    services.orders.set_status(&order.id, model::OrderStatus::Cancelled).await.unwrap();
+    services.catalog.index().reload().await.unwrap();
+    assert_ne!(services.catalog.list(&best).await.unwrap().items[0].id, bought.id);
 }
 
 #[tokio::test]
@@ -118,8 +148,6 @@ async fn price_and_stock_filters_and_every_sort_order_hold() {
     assert!(asc.items.windows(2).all(|w| w[0].price.amount <= w[1].price.amount));
     let desc = services.catalog.list(&search(&[("sort", "price_desc"), ("per_page", "100")])).await.unwrap();
     assert!(desc.items.windows(2).all(|w| w[0].price.amount >= w[1].price.amount));
-    let rated = services.catalog.list(&search(&[("sort", "rating"), ("per_page", "100")])).await.unwrap();
-    assert!(rated.items.windows(2).all(|w| w[0].rating >= w[1].rating));
     let newest = services.catalog.list(&search(&[("sort", "newest")])).await.unwrap();
     assert_eq!(newest.items.len(), 24);
 }

@@ -229,13 +229,19 @@ async fn recommendations_skip_what_is_avoided_sold_out_or_bought_and_say_why() {
     let shopper = member(&services, "taste@example.com").await;
     let cold = services.memory.recommend(Some(&shopper), &RecommendationContext::Home, &[]).await.unwrap();
     assert_eq!(cold.len(), 10);
-    assert!(cold.iter().all(|r| r.reason.starts_with("Popular in ")), "cold start is popularity: {cold:?}");
+    // A shop that has sold nothing claims no popularity (the prior is its own sales).
+    assert!(cold.iter().all(|r| r.reason.starts_with("In stock in ")), "cold start, no sales: {cold:?}");
 
     let coffee = product(&services, "coffee", 2).await;
     for _ in 0..3 {
         services.memory.record_view(&shopper, &coffee.id.0, Some("web")).await;
     }
     crate::checkout::member_order(&services, &shopper, &coffee.id.0, "k").await;
+    services.catalog.index().reload().await.unwrap();
+    let newcomer = member(&services, "newcomer@example.com").await;
+    let popular = services.memory.recommend(Some(&newcomer), &RecommendationContext::Home, &[]).await.unwrap();
+    assert_eq!(popular[0].product.id, coffee.id, "what sold leads a newcomer's list");
+    assert_eq!(popular[0].reason, "Popular in Coffee");
     let avoided = cold[0].product.brand.clone();
     let prefs = Preferences { brands_avoided: vec![avoided.clone()], ..Preferences::default() };
     services.memory.set_preferences(&shopper, &prefs.parse().unwrap()).await.unwrap();
@@ -433,4 +439,38 @@ async fn a_cancelled_or_refunded_order_counts_against_its_products_for_guests_an
         let filter = format!("owner = '{}' AND kind = '{kind}' AND product = '{}'", shopper.scope(), p.id.0);
         assert_eq!(count(&services.store, "signal", &filter).await, 1, "{} has a {kind} signal", shopper.scope());
     }
+}
+
+/// Brand records belong to the catalog. An earlier version upserted `brand.name` from whatever
+/// the shopper typed: a search filter of "trailhead ridge" renamed the catalog's brand label on
+/// everybody's memory page, and a stated like of a made-up brand created a brand record.
+#[tokio::test]
+async fn a_brand_typed_by_a_shopper_never_renames_or_creates_a_catalog_brand() {
+    let services = crate::helpers::seeded().await;
+    let shopper = member(&services, "typist@example.com").await;
+    let p = product(&services, "coffee", 1).await;
+    let label = p.brand.clone();
+    let brands_before = count(&services.store, "brand", "true").await;
+    assert!(brands_before > 0, "the catalog's brands have records");
+
+    let shouted = format!("  {}  ", label.to_uppercase());
+    let search = model::ProductSearch { brand: Some(shouted.clone()), ..Default::default() };
+    services.memory.record_search(&shopper, &search, Some("web")).await;
+    let prefs = Preferences {
+        brands_liked: vec![shouted.clone()],
+        brands_avoided: vec!["Zorblax Deluxe".into()],
+        ..Preferences::default()
+    };
+    services.memory.set_preferences(&shopper, &prefs.parse().unwrap()).await.unwrap();
+    services.memory.flush().await;
+
+    let key = engine::memory::signals::brand_key(&label);
+    let mut res = services.store.client().query(format!("SELECT VALUE name FROM brand:`{key}`")).await.unwrap();
+    let names: Vec<String> = res.take(0).unwrap();
+    assert_eq!(names, vec![label.clone()], "the catalog's label stands");
+    assert_eq!(count(&services.store, "brand", "true").await, brands_before, "no brand record was added");
+    assert_eq!(count(&services.store, "avoids", "true").await, 0, "no edge to a brand the catalog lacks");
+    // The shopper's liking still counts, on the catalog's brand, under the catalog's label.
+    let memory = services.memory.get(&shopper, 50).await.unwrap();
+    assert!(memory.affinities.iter().any(|a| a.label == format!("Brand: {label}")), "{:?}", memory.affinities);
 }

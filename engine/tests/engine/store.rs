@@ -33,7 +33,7 @@ async fn the_schema_rejects_a_product_that_breaks_its_rules() {
     let store = Store::in_memory().await.unwrap();
     let res = store
         .client()
-        .query("CREATE product SET slug = 'x', name = 'X', brand = 'B', category = 'c', description = '', price_amount = -1, currency = 'USD', stock = 1, rating = 4.0, review_count = 0, attributes = [], tags = [], search_text = ''")
+        .query("CREATE product SET slug = 'x', name = 'X', brand = 'B', category = 'c', description = '', price_amount = -1, currency = 'USD', stock = 1, attributes = [], tags = [], search_text = ''")
         .await
         .and_then(|r| r.check());
     assert!(res.is_err(), "a negative price must be refused by the schema");

@@ -3,10 +3,11 @@
 use super::json::ApiJson;
 use super::{ApiError, ErrorBody};
 use crate::auth::{self, AuthUser};
+use crate::client::ClientKey;
 use crate::session;
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
@@ -14,7 +15,6 @@ use engine::identity::IssuedTokens;
 use model::{Channel, Email, SessionInfo, User};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 
 /// `POST /v1/auth/register` body.
@@ -148,12 +148,11 @@ pub struct MeResponse {
               (status = 429, description = "Too many registrations from this address", body = ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientKey(client): ClientKey,
     headers: HeaderMap,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
-    let client = peer.ip().to_string();
     let issued = state.services.identity.register_from(&client, email, body.password, &body.name).await?;
     let session = attach_session(&state, &headers, &issued).await?;
     Ok(signed_in(StatusCode::CREATED, &headers, &state, issued, Some(session)))
@@ -243,10 +242,10 @@ pub async fn resend_verification(State(state): State<AppState>, user: AuthUser) 
     responses((status = 202, body = Accepted), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn password_reset(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientKey(client): ClientKey,
     ApiJson(body): ApiJson<PasswordResetRequest>,
 ) -> Result<Response, ApiError> {
-    state.services.identity.request_password_reset(&body.email, &peer.ip().to_string()).await?;
+    state.services.identity.request_password_reset(&body.email, &client).await?;
     Ok(accepted("If an account uses this address, a link to reset its password is on its way."))
 }
 

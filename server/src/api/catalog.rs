@@ -35,7 +35,7 @@ pub struct ProductParams {
     max_price: Option<i64>,
     /// Only products in stock.
     in_stock: Option<bool>,
-    /// `relevance` (default), `price_asc`, `price_desc`, `newest` or `rating`.
+    /// `relevance` (default), `price_asc`, `price_desc`, `newest` or `best_selling` (units sold, net of cancellations).
     sort: Option<String>,
     /// 1-based page number (default 1).
     page: Option<u32>,

@@ -50,6 +50,8 @@ pub fn test_config(extra: &[(&str, &str)]) -> Config {
         ("DEMO_PASSWORD", "demo-password-for-tests"),
         // Tests make many requests from one address; the limit has its own test.
         ("RATE_LIMIT_PER_MINUTE", "0"),
+        ("SERVER_FN_RATE_LIMIT_PER_MINUTE", "0"),
+        ("PAGE_RATE_LIMIT_PER_MINUTE", "0"),
         ("MAIL_DIR", mail_dir()),
         ("MAIL_RETRY_FIRST_MS", "50"),
     ]);
