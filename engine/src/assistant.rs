@@ -129,6 +129,19 @@ impl Assistant {
         self.stream_message(shopper, session_id, channel, text, &Sink::none()).await
     }
 
+    /// [`Assistant::process_message`] from a guest's network address `client` (the key of a
+    /// guest's daily language-model budget; a member's is their account).
+    pub async fn process_message_from(
+        &self,
+        client: &str,
+        shopper: &Shopper,
+        session_id: &str,
+        channel: Channel,
+        text: &str,
+    ) -> Result<Reply> {
+        self.stream_message_from(Some(client), shopper, session_id, channel, text, &Sink::none()).await
+    }
+
     /// Answers one message, streaming tokens, parts and actions into `sink` as they come; the
     /// whole reply is stored and returned at the end.
     pub async fn stream_message(
@@ -139,7 +152,22 @@ impl Assistant {
         text: &str,
         sink: &Sink,
     ) -> Result<Reply> {
+        self.stream_message_from(None, shopper, session_id, channel, text, sink).await
+    }
+
+    /// [`Assistant::stream_message`] from a known client address (see `process_message_from`).
+    pub async fn stream_message_from(
+        &self,
+        client: Option<&str>,
+        shopper: &Shopper,
+        session_id: &str,
+        channel: Channel,
+        text: &str,
+        sink: &Sink,
+    ) -> Result<Reply> {
         let text = parse_message(text)?;
+        let meter =
+            conversation::meter(shopper, client, session_id, crate::clock::Clock::now_unix(&crate::clock::SystemClock));
         // One read of the conversation's end: what "the second one" refers to, and the earlier
         // turns a language model is given.
         let latest = conversation::latest(&self.store, shopper).await?;
@@ -157,6 +185,7 @@ impl Assistant {
             memory: &self.memory,
             shopper,
             session_id,
+            meter: &meter,
             shown: &shown,
         };
         let question =
@@ -178,6 +207,7 @@ impl Assistant {
                     shown: Vec::new(),
                     brain: None,
                     tokens: None,
+                    meter: None,
                 };
                 conversation::store(&store, &shopper, &session_id, channel, message).await
             })
@@ -210,6 +240,7 @@ impl Assistant {
                 shown: answer.shown.clone(),
                 brain: Some(answered.brain),
                 tokens: answered.tokens,
+                meter: Some(&meter),
             },
         )
         .await?;

@@ -105,7 +105,7 @@ pub fn llm_settings(config: &Config) -> Option<engine::assistant::llm::LlmSettin
         engine::assistant::llm::LlmSettings::new(config.openai_base_url.clone(), key, config.openai_model.clone());
     settings.timeout = std::time::Duration::from_millis(u64::from(config.openai_timeout_ms));
     settings.max_retries = config.openai_max_retries;
-    settings.session_token_budget = u64::from(config.openai_session_token_budget);
+    settings.daily_token_budget = u64::from(config.openai_daily_token_budget);
     Some(settings)
 }
 

@@ -51,8 +51,9 @@ pub struct Config {
     pub openai_timeout_ms: u32,
     /// `OPENAI_MAX_RETRIES` (default 2): retries of a failed model request before the built-in brain answers.
     pub openai_max_retries: u32,
-    /// `OPENAI_SESSION_TOKEN_BUDGET` (default 50000): model tokens one session may spend.
-    pub openai_session_token_budget: u32,
+    /// `OPENAI_DAILY_TOKEN_BUDGET` (default 50000): model tokens one shopper (the account, else
+    /// the client address) may spend a day.
+    pub openai_daily_token_budget: u32,
     /// `RATE_LIMIT_PER_MINUTE` (default 120, 0 turns it off): requests per client address per minute on `/v1`
     /// (a burst of that many, then one every 60 s / limit).
     pub rate_limit_per_minute: u32,
@@ -268,8 +269,8 @@ impl Config {
             memory_half_life_days: number("MEMORY_HALF_LIFE_DAYS", 30, 1..=3650, "whole days from 1 to 3650")?,
             openai_timeout_ms: number("OPENAI_TIMEOUT_MS", 20_000, 100..=600_000, "milliseconds from 100 to 600000")?,
             openai_max_retries: number("OPENAI_MAX_RETRIES", 2, 0..=10, "a whole number from 0 to 10")?,
-            openai_session_token_budget: number(
-                "OPENAI_SESSION_TOKEN_BUDGET",
+            openai_daily_token_budget: number(
+                "OPENAI_DAILY_TOKEN_BUDGET",
                 50_000,
                 0..=100_000_000,
                 "a whole number of tokens",

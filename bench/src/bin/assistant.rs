@@ -124,7 +124,7 @@ async fn llm(client: &reqwest::Client) -> anyhow::Result<()> {
     let shop = start_shop_with(&[
         ("OPENAI_BASE_URL", fake.base_url.clone()),
         ("OPENAI_API_KEY", "bench".into()),
-        ("OPENAI_SESSION_TOKEN_BUDGET", "100000000".into()),
+        ("OPENAI_DAILY_TOKEN_BUDGET", "100000000".into()),
     ])
     .await?;
     println!("language-model brain (fake model, {} before its first chunk):", ms(MODEL_DELAY));

@@ -58,6 +58,8 @@ pub struct Tools<'a> {
     pub shopper: &'a Shopper,
     /// The session the message came in on.
     pub session_id: &'a str,
+    /// The language-model token meter this message counts against (see `conversation::meter`).
+    pub meter: &'a str,
     /// Products shown last, in order.
     pub shown: &'a [String],
 }

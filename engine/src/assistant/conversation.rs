@@ -38,6 +38,8 @@ pub struct NewMessage<'a> {
     pub brain: Option<&'static str>,
     /// Language-model tokens spent on the reply.
     pub tokens: Option<u64>,
+    /// The meter those tokens count against (see [`meter`]).
+    pub meter: Option<&'a str>,
 }
 
 #[derive(SurrealValue)]
@@ -107,7 +109,7 @@ pub async fn store(
              actions_json = $actions, shown = $shown, brain = $brain, tokens = $tokens
          RETURN VALUE record::id(id);";
     // The meter is written only by replies that spent tokens (most messages skip the statement).
-    let spent = message.tokens.is_some_and(|t| t > 0);
+    let spent = message.tokens.is_some_and(|t| t > 0) && message.meter.is_some();
     let sql = if spent {
         format!("{CREATE} UPSERT type::record('llm_usage', $meter) SET spent = (spent ?? 0) + $tokens;")
     } else {
@@ -128,7 +130,7 @@ pub async fn store(
         .bind(("actions", to_json(message.actions)?))
         .bind(("shown", message.shown))
         .bind(("brain", message.brain.map(str::to_string)))
-        .bind(("meter", meter(shopper, session_id)))
+        .bind(("meter", message.meter.unwrap_or_default().to_string()))
         .bind(("tokens", message.tokens.map(|t| i64::try_from(t).unwrap_or(i64::MAX))))
         .await?
         .check()?;
@@ -168,21 +170,25 @@ pub(crate) async fn recent_of(store: &Store, owner: &str, limit: u32) -> Result<
         .collect())
 }
 
-/// The key of a session's token meter: the session, or the owner when there is none.
-fn meter(shopper: &Shopper, session_id: &str) -> String {
-    if session_id.is_empty() {
-        shopper.scope()
-    } else {
-        session_id.to_string()
+/// The key of a language-model token meter: one per shopper per UTC day, the shopper being the
+/// account when signed in, else the client's address (a guest opening new sessions, or several
+/// tabs, still spends one budget), else (an in-process caller with no address) the session.
+pub fn meter(shopper: &Shopper, client: Option<&str>, session_id: &str, now_unix: i64) -> String {
+    let day = now_unix.div_euclid(86_400);
+    match (shopper.user_id(), client) {
+        (Some(user), _) => format!("user:{user}:{day}"),
+        (None, Some(client)) => format!("client:{client}:{day}"),
+        (None, None) if session_id.is_empty() => format!("{}:{day}", shopper.scope()),
+        (None, None) => format!("session:{session_id}:{day}"),
     }
 }
 
-/// Language-model tokens spent on `session_id` (the budget's meter: one row, a running sum).
-pub async fn tokens_spent(store: &Store, shopper: &Shopper, session_id: &str) -> Result<u64> {
+/// Language-model tokens spent on `meter` (one row, a running sum).
+pub async fn tokens_spent(store: &Store, meter: &str) -> Result<u64> {
     let mut res = store
         .db()
         .query("SELECT VALUE spent FROM ONLY type::record('llm_usage', $meter)")
-        .bind(("meter", meter(shopper, session_id)))
+        .bind(("meter", meter.to_string()))
         .await?;
     let spent: Option<i64> = res.take(0)?;
     Ok(spent.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))

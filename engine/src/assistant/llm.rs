@@ -2,7 +2,7 @@
 //! (llama.cpp, vLLM, Ollama): the model sees the shop's context as data, calls the agents as
 //! tools ([`tools`]), and its words stream to the shopper as they arrive. A timeout bounds
 //! every wait, failed requests are retried a bounded number of times while nothing has been
-//! said yet, each session has a token budget, and when the model fails or the budget is spent
+//! said yet, each shopper has a daily token budget, and when the model fails or the budget is spent
 //! the built-in brain answers instead. The system prompt is guarded from being recited
 //! ([`prompt::LeakGuard`]).
 
@@ -45,8 +45,9 @@ pub struct LlmSettings {
     pub timeout: Duration,
     /// Retries of a failed request, only while nothing of the reply was received.
     pub max_retries: u32,
-    /// Tokens one session may spend; past it the built-in brain answers.
-    pub session_token_budget: u64,
+    /// Tokens one shopper (account, else client address) may spend a UTC day; past it the
+    /// built-in brain answers.
+    pub daily_token_budget: u64,
 }
 
 impl std::fmt::Debug for LlmSettings {
@@ -57,7 +58,7 @@ impl std::fmt::Debug for LlmSettings {
             .field("model", &self.model)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
-            .field("session_token_budget", &self.session_token_budget)
+            .field("daily_token_budget", &self.daily_token_budget)
             .finish_non_exhaustive()
     }
 }
@@ -71,7 +72,7 @@ impl LlmSettings {
             model: model.into(),
             timeout: Duration::from_secs(20),
             max_retries: 2,
-            session_token_budget: 50_000,
+            daily_token_budget: 50_000,
         }
     }
 }
@@ -239,11 +240,13 @@ impl Llm {
     async fn answer_or_fall_back(&self, q: &Question<'_>) -> Result<Answered> {
         let t = &q.tools;
         // The meter and the context are independent reads: one wait, not two.
-        let (spent, context) =
-            tokio::join!(conversation::tokens_spent(t.store, t.shopper, t.session_id), self.context(q));
+        let (spent, context) = tokio::join!(conversation::tokens_spent(t.store, t.meter), self.context(q));
         let spent = spent?;
-        if spent >= self.settings.session_token_budget {
-            tracing::info!(spent, "this session's language-model budget is spent; the built-in brain answers");
+        if spent >= self.settings.daily_token_budget {
+            tracing::info!(
+                spent,
+                "this shopper's language-model budget for today is spent; the built-in brain answers"
+            );
             return Builtin.answer(q).await;
         }
         let mut run = Run {

@@ -209,10 +209,47 @@ async fn a_reply_that_stalls_midway_keeps_what_was_said() {
     assert_eq!(tokens(&progress).concat(), reply.text, "what streamed is what is stored");
 }
 
+/// The budget was per session: a guest opening a new session (a new tab, cleared cookies) got a
+/// fresh one. It is per shopper per day: the account, else the client's address.
+#[tokio::test]
+async fn the_token_budget_is_per_shopper_per_day_not_per_session() {
+    let (services, fake) =
+        with_llm(vec![Reply::words("Hello there!"), Reply::words("again")], |s| s.daily_token_budget = 1).await;
+    let (first_tab, _) = guest(&services).await;
+    let (second_tab, _) = guest(&services).await;
+    let ask = |shopper: engine::shopper::Shopper, session: &'static str| {
+        let services = services.clone();
+        async move {
+            services
+                .assistant
+                .process_message_from("203.0.113.7", &shopper, session, Channel::Web, "hello")
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(ask(first_tab, "tab-1").await.text, "Hello there!");
+    let second = ask(second_tab, "tab-2").await;
+    assert_eq!(fake.requests().len(), 1, "a new session from the same client spends the same budget");
+    assert_eq!(brain_of(&services, &second.message_id).await.0.as_deref(), Some("builtin"));
+
+    // Another client has its own budget.
+    let (elsewhere, _) = guest(&services).await;
+    let third =
+        services.assistant.process_message_from("198.51.100.9", &elsewhere, "s9", Channel::Web, "hi").await.unwrap();
+    assert_eq!(third.text, "again");
+    assert_eq!(fake.requests().len(), 2);
+
+    // The meter: one per day, the account before the address.
+    let member = engine::shopper::Shopper::Member { user_id: "u1".into() };
+    let meter = engine::assistant::conversation::meter;
+    assert_eq!(meter(&member, Some("1.2.3.4"), "s", 86_400 * 3 + 5), "user:u1:3");
+    assert_eq!(meter(&elsewhere, Some("1.2.3.4"), "s", 86_400 * 3 - 1), "client:1.2.3.4:2");
+}
+
 #[tokio::test]
 async fn a_spent_token_budget_sends_the_session_to_the_builtin_brain() {
     let (services, fake) =
-        with_llm(vec![Reply::words("Hello there!"), Reply::words("again")], |s| s.session_token_budget = 50).await;
+        with_llm(vec![Reply::words("Hello there!"), Reply::words("again")], |s| s.daily_token_budget = 50).await;
     let (shopper, _) = guest(&services).await;
 
     let first = services.assistant.process_message(&shopper, "s1", Channel::Web, "hello").await.unwrap();

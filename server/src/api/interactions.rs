@@ -55,6 +55,7 @@ pub async fn interact(
     State(state): State<AppState>,
     CurrentShopper(shopper): CurrentShopper,
     CurrentSession(session): CurrentSession,
+    crate::client::ClientKey(client): crate::client::ClientKey,
     headers: HeaderMap,
     ApiJson(body): ApiJson<InteractionRequest>,
 ) -> Result<Response, ApiError> {
@@ -81,7 +82,11 @@ pub async fn interact(
     let wants_stream =
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/event-stream"));
     if !wants_stream {
-        let reply = state.services.assistant.process_message(&shopper, &session_id, channel, &body.message).await?;
+        let reply = state
+            .services
+            .assistant
+            .process_message_from(&client, &shopper, &session_id, channel, &body.message)
+            .await?;
         return Ok(Json(reply).into_response());
     }
     // Validate before the stream starts, so a bad message is a plain 422.
@@ -92,7 +97,7 @@ pub async fn interact(
     // the brain sees it and drops its upstream work (a model's stream).
     let work = tokio::spawn(async move {
         let sink = Sink::new(tx);
-        assistant.stream_message(&shopper, &session_id, channel, &text, &sink).await
+        assistant.stream_message_from(Some(&client), &shopper, &session_id, channel, &text, &sink).await
     });
     let typing = futures::stream::once(async { Event::default().event("typing").data("{}") });
     let received = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|p| (p, rx)) });
