@@ -2,6 +2,7 @@
 //! grouped in families (one family per login).
 
 pub mod accounts;
+pub mod deletion;
 pub mod keys;
 pub(crate) mod links;
 pub(crate) mod opaque;
@@ -189,6 +190,18 @@ impl Identity {
         }
         let hash = self.accounts.new_password_hash(new).await?;
         links::set_password(&self.store, user_id, hash.as_str()).await
+    }
+
+    /// Deletes the signed-in user's account for good (see [`deletion`]); the password confirms
+    /// it is really them and really meant.
+    pub async fn delete_account(&self, user_id: &str, password: SecretString) -> Result<()> {
+        // A token outliving its account (access tokens live minutes) finds no account, not a
+        // wrong password.
+        self.accounts.by_id(user_id).await?;
+        if !self.accounts.password_matches(user_id, password).await? {
+            return Err(Error::invalid("password", "is not your current password"));
+        }
+        deletion::delete(&self.store, user_id).await
     }
 
     async fn mail_link(&self, purpose: Purpose, user: &User, to: &str) -> Result<()> {

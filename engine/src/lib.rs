@@ -199,6 +199,16 @@ impl Services {
         Ok(session)
     }
 
+    /// Deletes an account (password-confirmed): signals still buffered are written first, so
+    /// none lands after the deletion, and the memory's cached profile is dropped.
+    pub async fn delete_account(&self, user_id: &str, password: secrecy::SecretString) -> Result<()> {
+        self.memory.flush().await;
+        self.identity.delete_account(user_id, password).await?;
+        self.memory.changed(&format!("user:{user_id}"));
+        tracing::info!(user = %user_id, "account deleted; its orders are kept, anonymised");
+        Ok(())
+    }
+
     /// Opens a verification link: the account's address is proven, and guest orders placed
     /// with it join the account.
     pub async fn verify_email(&self, token: &secrecy::SecretString) -> Result<model::User> {

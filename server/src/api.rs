@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/password-reset/confirm", post(auth::password_reset_confirm))
         .route("/auth/password", post(auth::change_password))
         .route("/auth/email", post(auth::change_email))
+        .route("/auth/account", axum::routing::delete(auth::delete_account))
         .route("/admin/outbox", get(outbox::list))
         .route("/admin/outbox/{id}/retry", post(outbox::retry))
         .route("/sessions", post(sessions::start).get(sessions::list).delete(sessions::end_others))

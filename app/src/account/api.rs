@@ -128,6 +128,27 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     Ok(services.identity.change_password(&claims.sub, current_password.into(), new_password.into()).await?)
 }
 
+/// Deletes the signed-in account for good (the password and the ticked box say it is meant),
+/// clears the browser's cookies and goes to the home page.
+#[server]
+pub async fn delete_account(password: String, understood: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::cookies;
+    if understood.is_none() {
+        return Err(AppError::Invalid {
+            field: "understood".into(),
+            message: "Tick the box to confirm you want the account deleted.".into(),
+        });
+    }
+    let claims = crate::ssr::require_claims()?;
+    let services = crate::ssr::services()?;
+    services.delete_account(&claims.sub, password.into()).await?;
+    for cookie in cookies::logout_cookies(cookies::is_https(&crate::ssr::request_headers())) {
+        crate::ssr::set_cookie(&cookie);
+    }
+    leptos_axum::redirect("/?account=deleted");
+    Ok(())
+}
+
 /// Starts moving the signed-in account to a new address (a link goes to it).
 #[server]
 pub async fn change_email(email: String, password: String) -> Result<(), AppError> {

@@ -2,7 +2,7 @@
 //! changing the password (the current one is needed) and moving to a new address (verified
 //! before it takes effect).
 
-use super::api::{ChangeEmail, ChangePassword, ResendVerification};
+use super::api::{ChangeEmail, ChangePassword, DeleteAccount, ResendVerification};
 use crate::error::AppError;
 use leptos::prelude::*;
 use model::User;
@@ -27,6 +27,7 @@ pub fn AccountSecurity(user: User) -> impl IntoView {
     let resend = ServerAction::<ResendVerification>::new();
     let password = ServerAction::<ChangePassword>::new();
     let email = ServerAction::<ChangeEmail>::new();
+    let delete = ServerAction::<DeleteAccount>::new();
     let verified = user.email_verified;
     view! {
         <section class="account__security">
@@ -68,6 +69,17 @@ pub fn AccountSecurity(user: User) -> impl IntoView {
                     <input id="email-password" type="password" name="password" autocomplete="current-password" required/>
                     {move || outcome(message(email.value().get(), "Open the link we sent to the new address to finish the change."))}
                     <button type="submit" class="button" disabled=move || email.pending().get()>"Change email"</button>
+                </ActionForm>
+            </details>
+            <details class="account__form account__delete">
+                <summary>"Delete account"</summary>
+                <ActionForm action=delete attr:class="form">
+                    <p class="muted">"This cannot be undone. Your sign-ins, cart, saved preferences, history and conversation are erased. Orders stay in our records of sale, without your name, street, email or saved card."</p>
+                    <label for="delete-password">"Current password"</label>
+                    <input id="delete-password" type="password" name="password" autocomplete="current-password" required/>
+                    <label class="checkbox"><input type="checkbox" name="understood" value="yes" required/>" I understand my account is deleted for good"</label>
+                    {move || outcome(message(delete.value().get(), "Your account is deleted."))}
+                    <button type="submit" class="button button--danger" disabled=move || delete.pending().get()>"Delete my account"</button>
                 </ActionForm>
             </details>
         </section>

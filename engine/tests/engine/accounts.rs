@@ -222,3 +222,45 @@ async fn ten_failed_sign_ins_hold_back_even_the_right_password_for_that_address(
     register(&services, "other-login@example.com").await;
     services.identity.login("other-login@example.com", secret("first password 1")).await.unwrap();
 }
+
+/// The account page offered no way to leave. Deleting needs the password; afterwards nothing of
+/// the person remains but their orders, kept as records of sale and anonymised.
+#[tokio::test]
+async fn deleting_an_account_needs_the_password_and_keeps_only_anonymised_orders() {
+    let services = seeded().await;
+    let shopper = crate::cart::member(&services, "leaving@example.com").await;
+    let user_id = shopper.user_id().unwrap().to_string();
+    let p = crate::cart::product(&services, "coffee", 3).await;
+    let order = crate::checkout::member_order(&services, &shopper, &p.id.0, "leave-1").await;
+    services.carts.add(&shopper, &p.id.0, crate::cart::qty(1)).await.unwrap();
+    services.memory.record_view(&shopper, &p.id.0, Some("web")).await;
+    services.assistant.process_message(&shopper, "", Channel::Web, "show me coffee").await.unwrap();
+    services.memory.flush().await;
+    let owned = "owner = 'user:".to_string() + &user_id + "'";
+    assert!(crate::helpers::count(&services.store, "signal", &owned).await > 0);
+
+    let wrong = services.delete_account(&user_id, secret("not my password")).await;
+    assert!(matches!(wrong, Err(Error::Invalid { field: "password", .. })), "{wrong:?}");
+    assert!(services.identity.accounts.by_id(&user_id).await.is_ok(), "a wrong password changes nothing");
+
+    services.delete_account(&user_id, secret("correct horse battery")).await.unwrap();
+    assert!(matches!(services.identity.accounts.by_id(&user_id).await, Err(Error::NotFound(_))));
+    let login = services.identity.login("leaving@example.com", secret("correct horse battery")).await;
+    assert!(matches!(login, Err(Error::Unauthorized)));
+    for table in ["signal", "message", "preference", "cart", "handoff"] {
+        assert_eq!(crate::helpers::count(&services.store, table, &owned).await, 0, "{table}");
+    }
+    let by_user = "user_id = '".to_string() + &user_id + "'";
+    for table in ["refresh_token", "session", "account_token"] {
+        assert_eq!(crate::helpers::count(&services.store, table, &by_user).await, 0, "{table}");
+    }
+    let kept = services.orders.get(&engine::orders::OrderViewer::Admin, &order.id).await.unwrap();
+    assert_eq!((kept.totals.total, kept.lines.len()), (order.totals.total, order.lines.len()), "the sale stands");
+    assert_eq!(kept.email, engine::identity::deletion::ANONYMOUS_EMAIL);
+    assert_eq!(kept.shipping_address.country, order.shipping_address.country, "the taxed country stays");
+    assert!(!format!("{kept:?}").contains("Ada Buyer") && !format!("{kept:?}").contains("1 Main St"), "{kept:?}");
+    assert!(services.orders.list(&user_id).await.unwrap().is_empty());
+    // A second deletion finds nothing to delete.
+    let again = services.delete_account(&user_id, secret("correct horse battery")).await;
+    assert!(matches!(again, Err(Error::NotFound(_))), "{again:?}");
+}

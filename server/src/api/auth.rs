@@ -106,6 +106,14 @@ pub struct PasswordResetConfirm {
     password: SecretString,
 }
 
+/// `DELETE /v1/auth/account` body.
+#[derive(Deserialize, ToSchema)]
+pub struct DeleteAccountRequest {
+    /// The account's password: deleting is for good.
+    #[schema(value_type = String, format = Password)]
+    password: SecretString,
+}
+
 /// `POST /v1/auth/password` body.
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordRequest {
@@ -271,6 +279,23 @@ pub async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     state.services.identity.change_password(&user.claims.sub, body.current_password, body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the signed-in account for good: logins, cart, memory and conversation go; orders stay
+/// as records of sale without name, street, email or saved card. The browser's cookies are cleared.
+#[utoipa::path(delete, path = "/v1/auth/account", tag = "auth", request_body = DeleteAccountRequest,
+    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody),
+              (status = 422, description = "Wrong password", body = ErrorBody)))]
+pub async fn delete_account(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<DeleteAccountRequest>,
+) -> Result<Response, ApiError> {
+    state.services.delete_account(&user.claims.sub, body.password).await?;
+    let [a, r, h] = auth::logout_cookies(auth::is_https(&headers));
+    let cookies = AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::SET_COOKIE, h)]);
+    Ok((StatusCode::NO_CONTENT, cookies).into_response())
 }
 
 /// Starts moving the signed-in account to a new address: a link goes to it, and the change

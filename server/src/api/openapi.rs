@@ -17,7 +17,7 @@ use utoipa::OpenApi;
         super::handoffs::list, super::handoffs::reply, super::catalog::admin_change_product,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,
         super::auth::verify_email, super::auth::resend_verification, super::auth::password_reset,
-        super::auth::password_reset_confirm, super::auth::change_password, super::auth::change_email,
+        super::auth::password_reset_confirm, super::auth::change_password, super::auth::change_email, super::auth::delete_account,
         super::outbox::list, super::outbox::retry,
         super::sessions::start, super::sessions::list, super::sessions::restore, super::sessions::end, super::sessions::end_others,
         super::memory::get, super::memory::put_preferences, super::memory::delete_item, super::memory::forget,

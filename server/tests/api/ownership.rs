@@ -26,6 +26,7 @@ fn account_routes() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ("POST", "/v1/auth/verify-email/resend", None),
         ("POST", "/v1/auth/password", Some(json!({"current_password": "x", "new_password": "yyyyyyyy"}))),
         ("POST", "/v1/auth/email", Some(json!({"email": "new@example.com", "password": "x"}))),
+        ("DELETE", "/v1/auth/account", Some(json!({"password": "x"}))),
         ("GET", "/v1/orders", None),
         ("GET", "/v1/sessions", None),
     ]
@@ -93,4 +94,27 @@ async fn an_assistant_confirmation_card_works_only_for_its_shopper_and_only_once
     let (status, again) = app.call("POST", "/v1/interactions/confirm", &ann, body(), None).await;
     assert_eq!((status, again["replayed"].as_bool()), (200, Some(true)));
     assert_eq!(app.call("POST", "/v1/interactions/confirm", &ann, Some(json!({})), None).await.0, 422);
+}
+
+/// Deleting acts on the caller's own account only: the account is the bearer's, whatever the
+/// body says, and the password must be that account's.
+#[tokio::test]
+async fn an_account_is_deleted_only_by_its_own_sign_in_and_password() {
+    let app = spawn_app().await;
+    let ann = app.register("ann-delete@example.com").await;
+    let bob = app.register("bob-delete@example.com").await;
+    let bob_token = Who::Bearer(bob["access_token"].as_str().unwrap().to_string());
+    let (ann_id, bob_id) = (ann["user"]["id"].as_str().unwrap(), bob["user"]["id"].as_str().unwrap());
+    let wrong = json!({"password": "not the password"});
+    let (status, err) = app.call("DELETE", "/v1/auth/account", &bob_token, Some(wrong), None).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("password")));
+    assert!(app.services.identity.accounts.by_id(bob_id).await.is_ok(), "a wrong password deletes nothing");
+    // Naming Ann in the body changes nothing: the bearer's own account is the one deleted.
+    let body = json!({"password": "a good password", "user_id": ann_id});
+    let (status, _) = app.call("DELETE", "/v1/auth/account", &bob_token, Some(body), None).await;
+    assert_eq!(status, 204);
+    assert!(app.services.identity.accounts.by_id(bob_id).await.is_err(), "Bob's account is gone");
+    assert!(app.services.identity.accounts.by_id(ann_id).await.is_ok(), "Ann's account stands");
+    let (status, _) = app.call("GET", "/v1/auth/me", &bob_token, None, None).await;
+    assert_eq!(status, 401, "the deleted account's token no longer works");
 }
