@@ -37,11 +37,8 @@ pub fn request_headers() -> http::HeaderMap {
 /// The client's network address (the throttles' key), or `unknown` outside a request.
 pub fn client_address() -> String {
     use_context::<http::request::Parts>()
-        .and_then(|p| {
-            let resolved = p.extensions.get::<engine::client::ClientAddress>().map(|c| c.0);
-            let peer = || p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-            resolved.or_else(peer).map(|ip| engine::client::limit_key(ip).to_string())
-        })
+        // Resolved once per request by the server's `client::resolve` layer (TRUSTED_PROXIES).
+        .and_then(|p| p.extensions.get::<engine::client::ClientAddress>().map(|c| c.key()))
         .unwrap_or_else(|| "unknown".into())
 }
 

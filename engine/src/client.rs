@@ -10,6 +10,13 @@ use std::net::{IpAddr, Ipv6Addr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
+impl ClientAddress {
+    /// The key throttles and budgets count this client under (see [`limit_key`]).
+    pub fn key(self) -> String {
+        limit_key(self.0).to_string()
+    }
+}
+
 /// The proxies whose `X-Forwarded-For` is believed. Empty (the default): nobody's is, and the
 /// client is the peer, so a client cannot pick its own address by sending the header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -172,14 +172,13 @@ pub(crate) async fn recent_of(store: &Store, owner: &str, limit: u32) -> Result<
 
 /// The key of a language-model token meter: one per shopper per UTC day, the shopper being the
 /// account when signed in, else the client's address (a guest opening new sessions, or several
-/// tabs, still spends one budget), else (an in-process caller with no address) the session.
-pub fn meter(shopper: &Shopper, client: Option<&str>, session_id: &str, now_unix: i64) -> String {
+/// tabs, still spends one budget), else (an in-process caller with no address) the guest session.
+pub fn meter(shopper: &Shopper, client: Option<&str>, now_unix: i64) -> String {
     let day = now_unix.div_euclid(86_400);
-    match (shopper.user_id(), client) {
-        (Some(user), _) => format!("user:{user}:{day}"),
-        (None, Some(client)) => format!("client:{client}:{day}"),
-        (None, None) if session_id.is_empty() => format!("{}:{day}", shopper.scope()),
-        (None, None) => format!("session:{session_id}:{day}"),
+    match (shopper, client) {
+        (Shopper::Guest { .. }, Some(client)) => format!("client:{client}:{day}"),
+        // `user:<id>` or `session:<id>`.
+        _ => format!("{}:{day}", shopper.scope()),
     }
 }
 

@@ -23,7 +23,7 @@ const DELETE: &str = "BEGIN TRANSACTION;
     DELETE account_token WHERE user_id = $id;
     DELETE idempotency WHERE scope = $owner;
     DELETE cart_line WHERE cart = $cart;
-    DELETE cart WHERE owner = $owner OR id = type::record('cart', $cart);
+    DELETE type::record('cart', $cart);
     DELETE message WHERE owner = $owner;
     DELETE handoff WHERE owner = $owner;
     DELETE checkout_confirmation WHERE owner = $owner;

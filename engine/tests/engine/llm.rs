@@ -242,8 +242,8 @@ async fn the_token_budget_is_per_shopper_per_day_not_per_session() {
     // The meter: one per day, the account before the address.
     let member = engine::shopper::Shopper::Member { user_id: "u1".into() };
     let meter = engine::assistant::conversation::meter;
-    assert_eq!(meter(&member, Some("1.2.3.4"), "s", 86_400 * 3 + 5), "user:u1:3");
-    assert_eq!(meter(&elsewhere, Some("1.2.3.4"), "s", 86_400 * 3 - 1), "client:1.2.3.4:2");
+    assert_eq!(meter(&member, Some("1.2.3.4"), 86_400 * 3 + 5), "user:u1:3");
+    assert_eq!(meter(&elsewhere, Some("1.2.3.4"), 86_400 * 3 - 1), "client:1.2.3.4:2");
 }
 
 #[tokio::test]
