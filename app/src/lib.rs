@@ -28,6 +28,8 @@ pub const SHOP_NAME: &str = "Waypoint Market";
 
 /// The full HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -87,6 +89,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/checkout") view=checkout::CheckoutPage/>
                         <Route path=path!("/orders") view=orders::OrdersPage/>
                         <Route path=path!("/orders/:id") view=orders::OrderPage/>
+                        <Route path=path!("/order-links") view=orders::OrderLinksPage/>
                         <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                         <Route path=path!("/admin/handoffs") view=admin::AdminHandoffsPage/>
                         <Route path=path!("/admin/products") view=admin::AdminProductsPage/>

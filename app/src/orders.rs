@@ -4,5 +4,5 @@
 mod api;
 mod pages;
 
-pub use api::{cancel_order, get_order, my_orders};
-pub use pages::{OrderPage, OrdersPage};
+pub use api::{cancel_order, get_order, my_orders, request_order_links};
+pub use pages::{OrderLinksPage, OrderPage, OrdersPage};

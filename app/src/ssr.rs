@@ -29,9 +29,34 @@ pub fn set_status(code: u16) {
     }
 }
 
+/// The page's Content-Security-Policy: scripts only from the shop itself or carrying this
+/// response's nonce (Leptos puts it on its hydration and streaming scripts), WebAssembly allowed
+/// to compile, nothing inline that is not nonced, no plugins, no framing, forms only to the shop.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets [`content_security_policy`] with this render's nonce on the page's response.
+pub fn set_content_security_policy() {
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
 /// The request's headers (empty outside a request).
 pub fn request_headers() -> http::HeaderMap {
     use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default()
+}
+
+/// How the browser reached us (https or not), as the server's client layer decided.
+pub fn transport() -> cookies::Transport {
+    use_context::<http::request::Parts>().map(|p| cookies::Transport::of(&p.extensions)).unwrap_or_default()
 }
 
 /// The client's network address (the throttles' key), or `unknown` outside a request.
@@ -46,7 +71,7 @@ pub fn client_address() -> String {
 /// `None`; a bad one is an error (never a silent guest).
 pub fn current_claims() -> Result<Option<engine::identity::AccessClaims>, AppError> {
     let headers = request_headers();
-    let Some(token) = cookies::presented_token(&headers) else { return Ok(None) };
+    let Some(token) = cookies::presented_token(&headers, transport()) else { return Ok(None) };
     services()?
         .identity
         .tokens
@@ -63,7 +88,7 @@ pub fn require_claims() -> Result<engine::identity::AccessClaims, AppError> {
 /// Who is shopping here (see `engine::sessions::Sessions::shopper`).
 async fn shopper_lookup() -> Result<engine::sessions::ShopperLookup, AppError> {
     let user = current_claims()?.map(|c| c.sub);
-    let token = cookies::cookie(&request_headers(), cookies::SESSION_COOKIE).map(secrecy::SecretString::from);
+    let token = cookies::cookie(&request_headers(), transport().session()).map(secrecy::SecretString::from);
     Ok(services()?.sessions.shopper(user.as_deref(), token.as_ref()).await?)
 }
 
@@ -88,7 +113,7 @@ pub async fn shopper_for_change() -> Result<engine::shopper::Shopper, AppError> 
             let headers = request_headers();
             let device = cookies::device(&headers);
             let (session, token) = services()?.sessions.start(model::Channel::Web, &device, None).await?;
-            set_cookie(&cookies::session_cookie(&token, cookies::is_https(&headers)));
+            set_cookie(&cookies::session_cookie(&token, transport()));
             Ok(engine::shopper::Shopper::Guest { session_id: session.info.id })
         }
     }
@@ -171,9 +196,9 @@ pub async fn signed_in_browser(
 ) -> Result<model::User, AppError> {
     use secrecy::ExposeSecret;
     let headers = request_headers();
-    let secure = cookies::is_https(&headers);
+    let transport = transport();
     let refresh_secs = u64::from(services.identity.refresh.ttl_days()) * 24 * 3600;
-    let presented = cookies::cookie(&headers, cookies::SESSION_COOKIE).map(secrecy::SecretString::from);
+    let presented = cookies::cookie(&headers, transport.session()).map(secrecy::SecretString::from);
     let device = cookies::device(&headers);
     let session = services.continue_signed_in(&issued, presented.as_ref(), model::Channel::Web, &device).await?;
     for cookie in cookies::login_cookies(
@@ -181,12 +206,12 @@ pub async fn signed_in_browser(
         issued.expires_in,
         issued.refresh_token.expose_secret(),
         refresh_secs,
-        secure,
+        transport,
     ) {
         set_cookie(&cookie);
     }
     if let Some(token) = session.new_token {
-        set_cookie(&cookies::session_cookie(&token, secure));
+        set_cookie(&cookies::session_cookie(&token, transport));
     }
     Ok(issued.user)
 }

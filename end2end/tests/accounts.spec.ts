@@ -138,3 +138,41 @@ test.describe('a form on another site', () => {
     await expect(page.getByRole('heading', { name: 'You are not signed in' })).toBeVisible();
   });
 });
+
+test.describe('deleting an account', () => {
+  test.use({ allowedFailures: ['/api/delete_account', '/api/sign_in'] });
+
+  test('needs the password, then erases the account and signs the browser out', async ({ page }) => {
+    const email = `leaving-${Date.now()}@example.com`;
+    await register(page, 'Leaving Lee', email);
+    await hydrated(page);
+    const section = page.locator('.account__delete');
+    await section.locator('summary').click();
+    const checkbox = section.getByLabel('I understand my account is deleted for good');
+
+    // A wrong password deletes nothing.
+    await section.locator('#delete-password').fill('not my password');
+    await checkbox.check();
+    await section.getByRole('button', { name: 'Delete my account' }).click();
+    await expect(section.getByRole('alert')).toBeVisible();
+    await page.reload();
+    await hydrated(page);
+    await expect(page.locator('.account-link')).toHaveText('Leaving Lee');
+
+    // The right one, confirmed: the account is gone and the browser signed out.
+    await section.locator('summary').click();
+    await section.locator('#delete-password').fill('a good password');
+    await checkbox.check();
+    await section.getByRole('button', { name: 'Delete my account' }).click();
+    await expect(page).toHaveURL(/\?account=deleted$/);
+    await expect(page.locator('.account-link')).toHaveText('Sign in');
+
+    // Its credentials no longer sign anyone in.
+    await page.goto('/login');
+    await hydrated(page);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('a good password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+  });
+});

@@ -1,19 +1,24 @@
 //! Checkout: validate, price the cart, charge the card, then in ONE transaction take the stock
 //! (conditional decrements, so nothing is ever oversold), redeem the code, create the order,
 //! empty the cart and complete the idempotency record. Conflicts are retried; a failure after
-//! the charge refunds it.
+//! the charge refunds it. Every charge is written down first and keyed for the provider by the
+//! request's idempotency claim, so retries reach the same charge and reconciliation refunds
+//! one that never became an order.
 
+mod attempts;
 pub mod idempotency;
 pub mod payment;
 
 use crate::cart::{Carts, PricedCart};
 use crate::catalog::index::ListingIndex;
 use crate::clock::Clock;
+use crate::clock::SystemClock;
 use crate::identity::opaque::new_token;
+use crate::orders::GuestLinks;
 use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
-use idempotency::Claim;
+use idempotency::{Attempt, Claim};
 use model::{CheckoutRequest, DiscountRejection, PlacedOrder};
 use payment::{PaymentError, PaymentProvider};
 use secrecy::ExposeSecret;
@@ -24,6 +29,10 @@ use surrealdb::types::SurrealValue;
 
 /// Attempts at the order transaction before giving up on write conflicts.
 const MAX_ATTEMPTS: u32 = 16;
+
+/// A payment attempt this old is over whatever happened to its request (its claim's lock is
+/// 60 s, the provider's timeouts shorter): reconciliation may decide it.
+const RECONCILE_AFTER_SECS: u64 = 600;
 
 /// The checkout service.
 #[derive(Clone, Debug)]
@@ -36,6 +45,18 @@ pub struct Checkout {
     memory: crate::memory::Memory,
     letters: crate::mail::Letters,
     terms: Arc<crate::terms::Terms>,
+    links: GuestLinks,
+}
+
+/// What one reconciliation round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Charges without an order given back.
+    pub refunded: usize,
+    /// Attempts closed with nothing to give back (no charge was made, or an order holds it).
+    pub closed: usize,
+    /// Left for a later round (a retry is running, or the provider could not be asked).
+    pub deferred: usize,
 }
 
 /// What a checkout answered, and whether it was a replay of an earlier identical request.
@@ -107,8 +128,9 @@ impl Checkout {
         memory: crate::memory::Memory,
         letters: crate::mail::Letters,
         terms: crate::terms::Terms,
+        links: GuestLinks,
     ) -> Self {
-        Self { store, carts, payments, clock, listing, memory, letters, terms: Arc::new(terms) }
+        Self { store, carts, payments, clock, listing, memory, letters, terms: Arc::new(terms), links }
     }
 
     /// What the shop's texts may quote: the pricing, terms and cards this checkout uses.
@@ -128,29 +150,61 @@ impl Checkout {
             .map_err(|e| Error::Invalid { field: field_name(&e.field), message: e.message })?;
         let body = serde_json::to_vec(request).map_err(|e| Error::invalid("body", e.to_string()))?;
         let scope = shopper.scope();
-        match idempotency::claim(&self.store, &scope, &key, &idempotency::request_hash(&body)).await? {
-            Claim::Replay(response) => {
-                let placed: PlacedOrder = serde_json::from_str(&response)
-                    .map_err(|e| Error::invalid("Idempotency-Key", format!("stored response unreadable: {e}")))?;
-                return Ok(CheckoutOutcome { placed, replayed: true });
-            }
-            Claim::Fresh => {}
-        }
+        let attempt = match idempotency::claim(&self.store, &scope, &key, &idempotency::request_hash(&body)).await? {
+            Claim::Replay(response) => return self.replayed(shopper, &response, "Idempotency-Key").await,
+            Claim::Fresh(attempt) => attempt,
+        };
         let email =
             account_email.or_else(|| details.email.as_ref().map(|e| e.as_str().to_string())).unwrap_or_default();
         let delivery = Delivery { address: &details.address, method: details.shipping_method };
-        let result = self.place_claimed(shopper, &scope, &key, &delivery, Pay::Card(&details.card), &email).await;
-        if result.is_err() {
-            idempotency::release(&self.store, &scope, &key).await;
-        }
+        let result =
+            self.place_claimed(shopper, &scope, &key, &attempt, &delivery, Pay::Card(&details.card), &email).await;
+        self.end_claim(&result, &scope, &key).await;
         result.map(|placed| CheckoutOutcome { placed, replayed: false })
     }
 
+    /// After a failed attempt: the claim is released when nothing was charged (or the charge was
+    /// given back), so the shopper can fix the problem and retry; when the provider did not
+    /// answer, the card may have been charged, so the claim stays (unlocked) and the retry is the
+    /// same attempt, reaching that charge instead of making a second.
+    async fn end_claim<T>(&self, result: &Result<T>, scope: &str, key: &str) {
+        match result {
+            Ok(_) => {}
+            Err(Error::PaymentProvider(_)) => idempotency::unlock(&self.store, scope, key).await,
+            Err(_) => idempotency::release(&self.store, scope, key).await,
+        }
+    }
+
+    /// A stored answer, replayed: a guest's order link is derived again (it is never stored).
+    async fn replayed(&self, shopper: &Shopper, response: &str, field: &'static str) -> Result<CheckoutOutcome> {
+        let mut placed: PlacedOrder = serde_json::from_str(response)
+            .map_err(|e| Error::invalid(field, format!("stored response unreadable: {e}")))?;
+        if shopper.user_id().is_none() {
+            placed.access_token = self.guest_token(&placed.order.id).await?.map(|t| t.expose_secret().to_string());
+        }
+        Ok(CheckoutOutcome { placed, replayed: true })
+    }
+
+    /// The token of a guest order's current link, when it can be derived (links issued before
+    /// derivation existed cannot).
+    async fn guest_token(&self, order_id: &str) -> Result<Option<secrecy::SecretString>> {
+        let mut res = self
+            .store
+            .db()
+            .query("SELECT VALUE access_issued FROM type::record('orders', $id) WHERE user_id = NONE")
+            .bind(("id", order_id.to_string()))
+            .await?;
+        let issued: Option<Option<i64>> = res.take(0)?;
+        Ok(issued.flatten().map(|issued| self.links.token(order_id, issued)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn place_claimed(
         &self,
         shopper: &Shopper,
         scope: &str,
         key: &str,
+        attempt: &Attempt,
         delivery: &Delivery<'_>,
         pay: Pay<'_>,
         email: &str,
@@ -176,24 +230,32 @@ impl Checkout {
             }
         }
         let totals = self.carts.totals_for(&cart, delivery.method);
-        let order_id = uuid::Uuid::new_v4().simple().to_string()[..16].to_ascii_uppercase();
+        let order_id = attempt.order_id.clone();
+        let payment_key = attempt.payment_key.as_str();
+        // Written down before the card is charged: whatever happens next, the charge is found.
+        attempts::announce(&self.store, attempt, scope, key, totals.total).await?;
         let charged = match pay {
-            Pay::Card(card) => self.payments.charge(card, totals.total, &order_id).await,
-            Pay::Saved(method, _) => self.payments.charge_saved(method, totals.total, &order_id).await,
+            Pay::Card(card) => self.payments.charge(card, totals.total, &order_id, payment_key).await,
+            Pay::Saved(method, _) => self.payments.charge_saved(method, totals.total, &order_id, payment_key).await,
         };
-        let charge = charged.map_err(|e| match e {
-            PaymentError::Declined(message) => Error::PaymentDeclined(message),
-            PaymentError::Unavailable(message) => Error::PaymentProvider(message),
-        })?;
+        let charge = match charged {
+            Ok(charge) => charge,
+            Err(PaymentError::Declined(message)) => {
+                attempts::forget(&self.store, payment_key).await?;
+                return Err(Error::PaymentDeclined(message));
+            }
+            // Maybe charged: the attempt stays for the retry or for reconciliation.
+            Err(PaymentError::Unavailable(message)) => return Err(Error::PaymentProvider(message)),
+        };
 
-        // Guests reach their order with a token; members through their account.
-        let guest_token = shopper.user_id().is_none().then(new_token);
-        let placed = self.draft(&order_id, email, delivery, pay, &cart, &totals, guest_token.as_ref().map(|t| &t.0));
-        let order_json = order_content(shopper, &placed.order, &charge, guest_token.as_ref().map(|t| t.1.clone()));
-        let mut attempt = 0;
+        // Guests reach their order with a link; members through their account.
+        let link = shopper.user_id().is_none().then(|| self.links.issue(&order_id, SystemClock.now_unix()));
+        let placed = self.draft(&order_id, email, delivery, pay, &cart, &totals, link.as_ref().map(|l| &l.token));
+        let order_json = order_content(shopper, &placed.order, &charge, link.as_ref());
+        let mut tries = 0;
         let outcome = loop {
-            attempt += 1;
-            match self.commit(shopper, scope, key, &order_id, &cart, email, order_json.clone(), &placed).await {
+            tries += 1;
+            match self.commit(shopper, scope, key, payment_key, &cart, email, order_json.clone(), &placed).await {
                 Ok(()) => {
                     self.listing.mark_stale();
                     self.letters.outbox.wake();
@@ -201,10 +263,9 @@ impl Checkout {
                     self.memory.record_order(shopper, &products, None).await;
                     break Ok(placed.clone());
                 }
-                Err(TxFailure::Conflict) if attempt < MAX_ATTEMPTS => {
+                Err(TxFailure::Conflict) if tries < MAX_ATTEMPTS => {
                     // Another checkout touched the same stock: back off a little and retry.
-                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + rand::random::<u64>() % 10))
-                        .await;
+                    tokio::time::sleep(Duration::from_millis(5 * u64::from(tries) + rand::random::<u64>() % 10)).await;
                 }
                 Err(TxFailure::Conflict) => {
                     // Still contended after every retry: if the stock is gone meanwhile, that is
@@ -236,11 +297,82 @@ impl Checkout {
             }
         };
         if outcome.is_err() {
-            if let Err(e) = self.payments.refund(&charge.id).await {
-                tracing::error!(order = %order_id, error = %e, "refund after a failed checkout failed; needs an operator");
-            }
+            self.give_back(payment_key, &charge.id, &order_id).await;
         }
         outcome
+    }
+
+    /// Refunds a charge no order holds. Should the refund fail, the attempt stays `charged` and
+    /// reconciliation tries again.
+    async fn give_back(&self, payment_key: &str, charge_id: &str, order_id: &str) -> bool {
+        if let Err(e) = attempts::charged(&self.store, payment_key, charge_id).await {
+            tracing::error!(order = %order_id, error = %e, "could not record a charge to give back");
+        }
+        match self.payments.refund(charge_id).await {
+            Ok(()) => {
+                if let Err(e) = attempts::forget(&self.store, payment_key).await {
+                    tracing::warn!(order = %order_id, error = %e, "refunded; the attempt record stays for reconciliation");
+                }
+                true
+            }
+            Err(e) => {
+                tracing::error!(order = %order_id, error = %e, "refund failed; reconciliation retries it");
+                false
+            }
+        }
+    }
+
+    /// One reconciliation round: every payment attempt older than ten minutes that no order
+    /// holds is given back (its charge, found through the provider by its key, is refunded)
+    /// and its idempotency claim released, so a later retry starts afresh.
+    pub async fn reconcile(&self) -> Result<Reconciled> {
+        let mut done = Reconciled::default();
+        for stale in attempts::stale(&self.store, RECONCILE_AFTER_SECS, 100).await? {
+            match attempts::judge(&self.store, &stale).await? {
+                attempts::Verdict::Ordered => done.closed += 1,
+                attempts::Verdict::InUse => done.deferred += 1,
+                attempts::Verdict::Orphaned => {
+                    let charge = match &stale.charge_id {
+                        Some(id) => Ok(Some(id.clone())),
+                        None => self.payments.find_charge(&stale.payment_key).await.map(|c| c.map(|c| c.id)),
+                    };
+                    match charge {
+                        Ok(Some(charge_id)) => {
+                            if self.give_back(&stale.payment_key, &charge_id, &stale.order_id).await {
+                                tracing::warn!(order = %stale.order_id, charge = %charge_id, "refunded a charge that never became an order");
+                                done.refunded += 1;
+                            } else {
+                                done.deferred += 1;
+                            }
+                        }
+                        Ok(None) => {
+                            attempts::forget(&self.store, &stale.payment_key).await?;
+                            done.closed += 1;
+                        }
+                        Err(e) => {
+                            tracing::warn!(order = %stale.order_id, error = %e, "could not ask the provider about a charge; next round");
+                            done.deferred += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Reconciles now and then every `every`, until the task is dropped.
+    pub fn spawn_reconciliation(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+        let checkout = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match checkout.reconcile().await {
+                    Ok(done) if done != Reconciled::default() => tracing::info!(?done, "payments reconciled"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %crate::error::error_chain(&e), "payment reconciliation failed"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        })
     }
 
     /// The response as the shopper will see it (also stored for idempotent replays).
@@ -299,12 +431,13 @@ impl Checkout {
         shopper: &Shopper,
         scope: &str,
         key: &str,
-        order_id: &str,
+        payment_key: &str,
         cart: &PricedCart,
         email: &str,
         order: serde_json::Value,
         placed: &PlacedOrder,
     ) -> std::result::Result<(), TxFailure> {
+        let order_id = placed.order.id.as_str();
         let mut sql = String::from("BEGIN TRANSACTION;\n");
         for i in 0..cart.cart.lines.len() {
             sql.push_str(&format!(
@@ -325,18 +458,23 @@ impl Checkout {
                  };\n",
             );
         }
-        // The receipt is queued by the order's own transaction: no order without its mail.
+        // The receipt is queued by the order's own transaction: no order without its mail; and
+        // the charge is the order's from the same commit.
         sql.push_str(crate::mail::outbox::INSERT);
+        sql.push_str(attempts::SETTLE);
         sql.push_str(
             "CREATE type::record('orders', $order_id) CONTENT $order;
-             UPDATE type::record('orders', $order_id) SET placed_at = <datetime> $placed_at;
+             UPDATE type::record('orders', $order_id) SET placed_at = <datetime> $placed_at,
+                 access_expires_at = IF access_hash = NONE { NONE } ELSE { time::now() + <duration> $link_lifetime };
              FOR $line IN $lines { DELETE type::record('cart_line', $line) WHERE cart = $cart; };
              UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = time::now();
              UPDATE idempotency SET state = 'done', order_id = $order_id, response = $response
                  WHERE scope = $scope AND key = $key;
              COMMIT TRANSACTION;",
         );
-        let response = match serde_json::to_string(placed) {
+        // The stored answer never holds the guest's token: a replay derives it again.
+        let stored = PlacedOrder { access_token: None, ..placed.clone() };
+        let response = match serde_json::to_string(&stored) {
             Ok(r) => r,
             Err(e) => return Err(TxFailure::Other(Error::invalid("order", e.to_string()))),
         };
@@ -353,6 +491,8 @@ impl Checkout {
             .bind(("scope", scope.to_string()))
             .bind(("key", key.to_string()))
             .bind(("placed_at", placed.order.placed_at.clone()))
+            .bind(("payment_key", payment_key.to_string()))
+            .bind(("link_lifetime", self.links.lifetime()))
             .bind(("mail", self.letters.composer.receipt(&placed.order, placed.access_token.as_deref())))
             .bind(("response", response));
         for (i, line) in cart.cart.lines.iter().enumerate() {
@@ -441,11 +581,10 @@ impl Checkout {
         let scope = shopper.scope();
         let key = format!("confirm-{hash}");
         // A repeat click replays the order it already placed, even after expiry.
-        if let Claim::Replay(response) = idempotency::claim(&self.store, &scope, &key, &hash).await? {
-            let placed: PlacedOrder = serde_json::from_str(&response)
-                .map_err(|e| Error::invalid("token", format!("stored response unreadable: {e}")))?;
-            return Ok(CheckoutOutcome { placed, replayed: true });
-        }
+        let attempt = match idempotency::claim(&self.store, &scope, &key, &hash).await? {
+            Claim::Replay(response) => return self.replayed(shopper, &response, "token").await,
+            Claim::Fresh(attempt) => attempt,
+        };
         let result = async {
             if !offer.live {
                 return Err(Error::invalid("token", "this confirmation has expired; ask the assistant again"));
@@ -460,12 +599,11 @@ impl Checkout {
             let email = self.account_email(user).await?;
             let delivery = Delivery { address: &saved.address, method: model::ShippingMethod::Standard };
             let method = saved.payment_method.clone();
-            self.place_claimed(shopper, &scope, &key, &delivery, Pay::Saved(&method, &saved.card_last4), &email).await
+            let pay = Pay::Saved(&method, &saved.card_last4);
+            self.place_claimed(shopper, &scope, &key, &attempt, &delivery, pay, &email).await
         }
         .await;
-        if result.is_err() {
-            idempotency::release(&self.store, &scope, &key).await;
-        }
+        self.end_claim(&result, &scope, &key).await;
         result.map(|placed| CheckoutOutcome { placed, replayed: false })
     }
 
@@ -510,7 +648,7 @@ fn order_content(
     shopper: &Shopper,
     order: &model::Order,
     charge: &payment::Charge,
-    access_hash: Option<String>,
+    link: Option<&crate::orders::guest_links::IssuedLink>,
 ) -> serde_json::Value {
     let a = &order.shipping_address;
     let totals = &order.totals;
@@ -539,7 +677,8 @@ fn order_content(
         "card_last4": order.card_last4,
         "payment_ref": charge.id,
         "payment_method": charge.method,
-        "access_hash": access_hash,
+        "access_hash": link.map(|l| l.hash.clone()),
+        "access_issued": link.map(|l| l.issued),
         "events": order.events.iter().map(|e| json!({ "status": e.status.as_str(), "at": e.at })).collect::<Vec<_>>(),
     })
 }

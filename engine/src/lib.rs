@@ -68,6 +68,8 @@ pub struct CommerceSettings {
     pub mail: mail::MailSettings,
     /// The return window and the countries checkout ships to.
     pub terms: terms::Terms,
+    /// Days a guest's order link works (`GUEST_ORDER_LINK_DAYS`).
+    pub guest_link_days: u32,
 }
 
 impl Default for CommerceSettings {
@@ -80,6 +82,7 @@ impl Default for CommerceSettings {
             memory: memory::MemorySettings::default(),
             mail: mail::MailSettings::default(),
             terms: terms::Terms::default(),
+            guest_link_days: 90,
         }
     }
 }
@@ -120,6 +123,7 @@ impl Services {
 
     /// Builds the services with explicit pricing, payment provider and clock.
     pub fn with_commerce(store: Store, identity: IdentitySettings, commerce: CommerceSettings) -> Self {
+        let links = orders::GuestLinks::new(&identity.keys, commerce.guest_link_days);
         let issuer = TokenIssuer::new(identity.keys, identity.access_minutes);
         let composer = mail::Composer::new(commerce.mail);
         let outbox = mail::Outbox::new(store.clone());
@@ -133,6 +137,7 @@ impl Services {
             catalog.index().clone(),
             memory.clone(),
             letters.clone(),
+            links.clone(),
         );
         let checkout = checkout::Checkout::new(
             store.clone(),
@@ -143,6 +148,7 @@ impl Services {
             memory.clone(),
             letters.clone(),
             commerce.terms,
+            links,
         );
         Self {
             identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone())

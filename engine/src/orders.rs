@@ -1,5 +1,9 @@
 //! Orders: reading them (owner, guest token or admin), the status machine with a tracking event
-//! per transition, cancellation with restock and refund, and guest orders joining an account.
+//! per transition, cancellation with restock and refund, guest orders joining an account, and a
+//! guest's order links mailed again.
+
+pub(crate) mod guest_links;
+pub use guest_links::GuestLinks;
 
 use crate::catalog::index::ListingIndex;
 use crate::checkout::payment::PaymentProvider;
@@ -41,6 +45,7 @@ pub struct Orders {
     listing: ListingIndex,
     memory: crate::memory::Memory,
     letters: crate::mail::Letters,
+    links: GuestLinks,
 }
 
 #[derive(SurrealValue)]
@@ -153,7 +158,7 @@ impl OrderRow {
 fn visible_to(viewer: &OrderViewer) -> (&'static str, String) {
     match viewer {
         OrderViewer::Member(user) => ("WHERE user_id = $who", user.clone()),
-        OrderViewer::Guest(token) => ("WHERE access_hash = $who", hash_of(token)),
+        OrderViewer::Guest(token) => ("WHERE access_hash = $who AND access_expires_at > time::now()", hash_of(token)),
         OrderViewer::Admin => ("", String::new()),
     }
 }
@@ -166,8 +171,9 @@ impl Orders {
         listing: ListingIndex,
         memory: crate::memory::Memory,
         letters: crate::mail::Letters,
+        links: GuestLinks,
     ) -> Self {
-        Self { store, payments, listing, memory, letters }
+        Self { store, payments, listing, memory, letters, links }
     }
 
     /// A user's orders, newest first.
@@ -345,5 +351,75 @@ impl Orders {
             .check()?;
         let claimed: Vec<surrealdb::types::Value> = res.take(0)?;
         Ok(claimed.len() as u64)
+    }
+
+    /// Mails new links to the guest orders placed with `email` (the latest 20 that have not
+    /// joined an account); the earlier links stop working. The answer is the same whether or
+    /// not there are any, so nobody learns where someone shops. Throttled per address and per
+    /// `client`.
+    pub async fn mail_guest_links(&self, email: &str, client: &str) -> Result<()> {
+        let email = model::Email::parse(email).map_err(|e| Error::invalid("email", e.to_string()))?;
+        crate::throttle::hit(&self.store, crate::throttle::GUEST_LINKS_PER_CLIENT, client).await?;
+        crate::throttle::hit(&self.store, crate::throttle::GUEST_LINKS_PER_EMAIL, email.as_str()).await?;
+        #[derive(SurrealValue)]
+        struct GuestOrder {
+            id: String,
+            placed_at: String,
+            total: i64,
+            currency: String,
+            access_issued: Option<i64>,
+        }
+        let mut res = self
+            .store
+            .db()
+            .query(
+                "SELECT record::id(id) AS id, <string> placed_at AS placed_at, total, currency, access_issued FROM orders
+                 WHERE email = $email AND user_id = NONE AND access_hash != NONE ORDER BY placed_at DESC LIMIT 20",
+            )
+            .bind(("email", email.as_str().to_string()))
+            .await?;
+        let found: Vec<GuestOrder> = res.take(0)?;
+        if found.is_empty() {
+            return Ok(());
+        }
+        let now = crate::clock::Clock::now_unix(&crate::clock::SystemClock);
+        let mut links = Vec::new();
+        let mut listed = Vec::new();
+        for order in found {
+            // Always a later moment than the link it replaces, so the old token changes.
+            let link = self.links.issue(&order.id, now.max(order.access_issued.unwrap_or(0) + 1));
+            let currency = Currency::parse(&order.currency)
+                .map_err(|_| Error::invalid("currency", "stored currency is unknown"))?;
+            let total = Money::new(order.total, currency);
+            listed.push((
+                order.id.clone(),
+                order.placed_at,
+                total,
+                secrecy::ExposeSecret::expose_secret(&link.token).to_string(),
+            ));
+            links.push(serde_json::json!({ "id": order.id, "hash": link.hash, "issued": link.issued }));
+        }
+        let mail = self.letters.composer.order_links(email.as_str(), &listed);
+        // The new links and their mail in one transaction: no link without its mail.
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             FOR $l IN $links {{
+                 UPDATE type::record('orders', $l.id) SET access_hash = $l.hash, access_issued = $l.issued,
+                     access_expires_at = time::now() + <duration> $lifetime;
+             }};
+             {}
+             COMMIT TRANSACTION;",
+            crate::mail::outbox::INSERT
+        );
+        self.store
+            .db()
+            .query(sql)
+            .bind(("links", links))
+            .bind(("lifetime", self.links.lifetime()))
+            .bind(("mail", mail))
+            .await?
+            .check()?;
+        self.letters.outbox.wake();
+        Ok(())
     }
 }

@@ -28,6 +28,13 @@ pub const RESET_PER_EMAIL: Limit = Limit { action: "reset-email", limit: 3, wind
 /// Password-reset requests: ten per quarter hour per client address.
 pub const RESET_PER_CLIENT: Limit = Limit { action: "reset-client", limit: 10, window: Duration::from_secs(15 * 60) };
 
+/// Guest order links mailed again: three per quarter hour per email address.
+pub const GUEST_LINKS_PER_EMAIL: Limit =
+    Limit { action: "guest-links-email", limit: 3, window: Duration::from_secs(15 * 60) };
+/// Guest order link requests: ten per quarter hour per client address.
+pub const GUEST_LINKS_PER_CLIENT: Limit =
+    Limit { action: "guest-links-client", limit: 10, window: Duration::from_secs(15 * 60) };
+
 /// Registrations from one client address per hour (`REGISTRATIONS_PER_HOUR`), for a limit of `n`.
 pub fn registrations(n: u32) -> Limit {
     Limit { action: "register-client", limit: n, window: Duration::from_secs(3600) }

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/interactions", post(interactions::interact).get(interactions::conversation))
         .route("/interactions/confirm", post(interactions::confirm))
         .route("/orders", get(orders::list))
+        .route("/orders/guest-links", post(orders::mail_guest_links))
         .route("/orders/{id}", get(orders::get))
         .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/admin/orders", get(orders::admin_list))

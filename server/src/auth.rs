@@ -11,9 +11,7 @@ use axum::response::{IntoResponse, Response};
 use engine::identity::AccessClaims;
 use model::Role;
 
-pub use app::ssr::cookies::{
-    cookie, is_https, login_cookies, logout_cookies, presented_token, ACCESS_COOKIE, REFRESH_COOKIE,
-};
+pub use app::ssr::cookies::{cookie, login_cookies, logout_cookies, presented_token, Transport, TOKEN_COOKIES};
 
 /// A request with a valid access token.
 #[derive(Debug, Clone)]
@@ -35,7 +33,8 @@ impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = presented_token(&parts.headers) else { return Ok(MaybeUser(None)) };
+        let transport = Transport::of(&parts.extensions);
+        let Some(token) = presented_token(&parts.headers, transport) else { return Ok(MaybeUser(None)) };
         let claims = state.services.identity.tokens.validate(&token).map_err(|_| ApiError::bad_token())?;
         Ok(MaybeUser(Some(AuthUser { claims })))
     }
@@ -81,9 +80,7 @@ pub async fn reject_cross_site_writes(request: Request, next: Next) -> Response 
     let headers = request.headers();
     let server_function = request.uri().path().starts_with("/api/");
     // The guest session cookie counts too: it carries a guest's cart.
-    let uses_cookies = [ACCESS_COOKIE, REFRESH_COOKIE, app::ssr::cookies::SESSION_COOKIE]
-        .iter()
-        .any(|name| cookie(headers, name).is_some());
+    let uses_cookies = TOKEN_COOKIES.iter().any(|name| cookie(headers, name).is_some());
     let refused = if server_function {
         from_another_site(headers)
     } else {

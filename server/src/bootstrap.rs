@@ -63,6 +63,7 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
             return_window_days: config.return_window_days,
             countries: config.ship_to_countries.clone(),
         },
+        guest_link_days: config.guest_order_link_days,
         ..engine::CommerceSettings::default()
     };
     let mut services = Services::with_commerce(store, identity, commerce);

@@ -38,6 +38,9 @@ pub struct Config {
     pub registrations_per_hour: u32,
     /// `SESSION_IDLE_DAYS` (default 30, 1..=365): a session unused this long stops working.
     pub session_idle_days: u32,
+    /// `GUEST_ORDER_LINK_DAYS` (default 90, 1..=3650): how long a guest's order link works (a
+    /// new one can be mailed on request).
+    pub guest_order_link_days: u32,
     /// `OPENAI_API_KEY`: enables the LLM assistant brain when set.
     pub openai_api_key: Option<SecretString>,
     /// `OPENAI_BASE_URL`: an OpenAI-compatible endpoint (llama.cpp, vLLM, Ollama ...); enables
@@ -66,6 +69,10 @@ pub struct Config {
     /// `TRUSTED_PROXIES` (default none): comma-separated CIDRs whose `X-Forwarded-For` is believed;
     /// without it the client is the peer address. IPv6 clients are limited per /64.
     pub trusted_proxies: engine::client::TrustedProxies,
+    /// `COOKIE_SECURE` (`auto`, `always` or `never`; default `auto`): when cookies are `Secure`
+    /// with `__Host-` names and HSTS is sent. `auto` believes `X-Forwarded-Proto: https` only
+    /// from `TRUSTED_PROXIES`.
+    pub cookie_secure: crate::client::CookieSecure,
     /// `ADMIN_EMAIL` (default `admin@waypoint.test`): the seeded admin account.
     pub admin_email: String,
     /// `ADMIN_PASSWORD`: its password; generated and printed once when unset.
@@ -229,8 +236,15 @@ impl Config {
             })?;
         let limit =
             |name: &'static str, default: u32| number(name, default, 0..=1_000_000, "a whole number (0 turns it off)");
+        let raw = string("COOKIE_SECURE", "auto");
+        let cookie_secure = crate::client::CookieSecure::parse(&raw).ok_or(ConfigError {
+            var: "COOKIE_SECURE",
+            expected: "auto, always or never",
+            got: raw.clone(),
+        })?;
         Ok(Self {
             trusted_proxies,
+            cookie_secure,
             server_fn_rate_limit_per_minute: limit("SERVER_FN_RATE_LIMIT_PER_MINUTE", 600)?,
             page_rate_limit_per_minute: limit("PAGE_RATE_LIMIT_PER_MINUTE", 300)?,
             ship_to_countries,
@@ -263,6 +277,7 @@ impl Config {
                 "a whole number (0 turns it off)",
             )?,
             session_idle_days: number("SESSION_IDLE_DAYS", 30, 1..=365, "whole days from 1 to 365")?,
+            guest_order_link_days: number("GUEST_ORDER_LINK_DAYS", 90, 1..=3650, "whole days from 1 to 3650")?,
             openai_api_key: secret("OPENAI_API_KEY"),
             openai_base_url: var("OPENAI_BASE_URL"),
             openai_model: string("OPENAI_MODEL", "gpt-4o-mini"),

@@ -52,20 +52,22 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             move || app::shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::ensure_browser_session))
         .with_state(state);
     let limits = rate_limit::Limits::new(
         config.rate_limit_per_minute,
         config.server_fn_rate_limit_per_minute,
         config.page_rate_limit_per_minute,
     );
-    let trusted = std::sync::Arc::new(config.trusted_proxies.clone());
+    let policy = std::sync::Arc::new(client::ClientPolicy {
+        trusted: config.trusted_proxies.clone(),
+        cookie_secure: config.cookie_secure,
+    });
     // Outermost last: the client is resolved, then limited, then cross-site writes refused,
-    // all before a handler (or the session layer) touches the database.
+    // all before a handler touches the database.
     let router = router
         .layer(axum::middleware::from_fn(auth::reject_cross_site_writes))
         .layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit))
-        .layer(axum::middleware::from_fn_with_state(trusted, client::resolve));
+        .layer(axum::middleware::from_fn_with_state(policy, client::resolve));
     middleware::apply(router)
 }
 
@@ -106,6 +108,9 @@ impl Application {
         tracing::info!(addr = %listener.local_addr()?, "serving");
         // Mail queued before a restart is sent now; mail queued while serving, as it commits.
         let mail = mail.spawn();
+        // Charges that never became orders (a crash or timeout between the charge and the
+        // commit) are given back now and then every five minutes.
+        let reconciliation = services.checkout.spawn_reconciliation(std::time::Duration::from_secs(300));
         // No Nagle delay: a streamed reply's first small write (an SSE event after the
         // headers) must leave at once, not wait ~40 ms for the client's delayed ACK.
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -121,6 +126,7 @@ impl Application {
         services.memory.flush().await;
         // A message cut off mid-send stays in the outbox and is sent again on the next start.
         mail.abort();
+        reconciliation.abort();
         // Dropping the last handle closes the datastore; SurrealKV fsyncs every commit, so
         // nothing acknowledged is lost even if the process is killed right after.
         drop(services);

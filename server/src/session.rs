@@ -1,29 +1,28 @@
 //! The caller's session: read from `X-Session-Token` (API clients) or the `session` cookie
-//! (browsers); a browser's first page load starts a guest session and sets the cookie.
+//! (browsers). A browser browsing without a cookie has no session (nothing is written for a
+//! page view); its first action that needs one (a cart change, a chat message) starts it.
 
 use crate::api::ApiError;
 use crate::auth::cookie;
 use crate::AppState;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::HeaderMap;
 use engine::sessions::ResolvedSession;
 use model::Channel;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-pub use app::ssr::cookies::{device, session_cookie, SESSION_COOKIE};
+pub use app::ssr::cookies::{device, session_cookie, Transport};
 /// Header carrying an API client's session token.
 pub const SESSION_HEADER: &str = "x-session-token";
 
 /// The presented session token, header first.
-pub fn presented(headers: &HeaderMap) -> Option<SecretString> {
+pub fn presented(headers: &HeaderMap, transport: Transport) -> Option<SecretString> {
     headers
         .get(SESSION_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-        .or_else(|| cookie(headers, SESSION_COOKIE))
+        .or_else(|| cookie(headers, transport.session()))
         .filter(|t| !t.is_empty())
         .map(SecretString::from)
 }
@@ -41,7 +40,7 @@ impl FromRequestParts<AppState> for CurrentSession {
         if let Some(resolved) = parts.extensions.get::<CurrentSession>() {
             return Ok(resolved.clone());
         }
-        let resolved = match presented(&parts.headers) {
+        let resolved = match presented(&parts.headers, Transport::of(&parts.extensions)) {
             Some(token) => CurrentSession(state.services.sessions.resolve(&token).await?),
             None => CurrentSession(None),
         };
@@ -53,36 +52,6 @@ impl FromRequestParts<AppState> for CurrentSession {
 /// The channel a client says it is (`X-Channel`), else `default`.
 pub fn channel(headers: &HeaderMap, default: Channel) -> Channel {
     headers.get("x-channel").and_then(|v| v.to_str().ok()).and_then(Channel::parse).unwrap_or(default)
-}
-
-/// Gives a browser a guest session on its first page load (a GET that accepts HTML and has no
-/// session cookie). Failing to start one never fails the page: it is logged and retried later.
-pub async fn ensure_browser_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    let is_page = request.method() == Method::GET
-        && headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
-    if !is_page || presented(headers).is_some() {
-        return next.run(request).await;
-    }
-    let started = state.services.sessions.start(Channel::Web, &device(headers), None).await;
-    let token = match started {
-        Ok((_, token)) => token,
-        Err(e) => {
-            tracing::error!(error = %engine::error::error_chain(&e), "could not start a guest session");
-            return next.run(request).await;
-        }
-    };
-    // The page being rendered sees the new session as if the browser had sent it.
-    let cookie_pair = format!("{SESSION_COOKIE}={}", token.expose_secret());
-    if let Ok(value) = HeaderValue::from_str(&cookie_pair) {
-        request.headers_mut().append(header::COOKIE, value);
-    }
-    let secure = crate::auth::is_https(request.headers());
-    let mut response = next.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(&session_cookie(&token, secure)) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
 }
 
 /// The principal of a commerce request: the signed-in user (from a valid access token) or the

@@ -53,15 +53,16 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::cookies;
     let headers = crate::ssr::request_headers();
     let services = crate::ssr::services()?;
-    if let Some(token) = cookies::cookie(&headers, cookies::REFRESH_COOKIE) {
+    let transport = crate::ssr::transport();
+    if let Some(token) = cookies::cookie(&headers, transport.refresh()) {
         services.identity.logout(&token.into()).await?;
     }
     if let (Ok(Some(claims)), Some(token)) =
-        (crate::ssr::current_claims(), cookies::cookie(&headers, cookies::SESSION_COOKIE))
+        (crate::ssr::current_claims(), cookies::cookie(&headers, transport.session()))
     {
         services.sessions.end_by_token(&claims.sub, &token.into()).await?;
     }
-    for cookie in cookies::logout_cookies(cookies::is_https(&headers)) {
+    for cookie in cookies::logout_cookies(transport) {
         crate::ssr::set_cookie(&cookie);
     }
     Ok(())
@@ -77,7 +78,7 @@ pub async fn my_sessions() -> Result<SessionOverview, AppError> {
     };
     let services = crate::ssr::services()?;
     let items = services.sessions.list(&claims.sub).await?;
-    let token = cookies::cookie(&crate::ssr::request_headers(), cookies::SESSION_COOKIE);
+    let token = cookies::cookie(&crate::ssr::request_headers(), crate::ssr::transport().session());
     let current = match token {
         Some(token) => services.sessions.resolve(&token.into()).await?.map(|s| s.info.id),
         None => None,
@@ -142,7 +143,7 @@ pub async fn delete_account(password: String, understood: Option<String>) -> Res
     let claims = crate::ssr::require_claims()?;
     let services = crate::ssr::services()?;
     services.delete_account(&claims.sub, password.into()).await?;
-    for cookie in cookies::logout_cookies(cookies::is_https(&crate::ssr::request_headers())) {
+    for cookie in cookies::logout_cookies(crate::ssr::transport()) {
         crate::ssr::set_cookie(&cookie);
     }
     leptos_axum::redirect("/?account=deleted");

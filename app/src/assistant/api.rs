@@ -16,6 +16,13 @@ pub async fn my_conversation() -> Result<Vec<Turn>, AppError> {
     }
 }
 
+/// Gives this browser a guest session if it has none yet (browsing writes none), so its first
+/// chat message has a conversation to land in.
+#[server]
+pub async fn start_chat_session() -> Result<(), AppError> {
+    crate::ssr::shopper_for_change().await.map(|_| ())
+}
+
 /// The shopper's click on the assistant's confirmation card: places that order.
 #[server]
 pub async fn confirm_assistant_checkout(token: String) -> Result<PlacedOrder, AppError> {

@@ -37,30 +37,27 @@ pub fn take_events(buffer: &mut String) -> Vec<SseEvent> {
     events
 }
 
-/// Sends `message` and calls `on_event` for each event as it arrives.
+/// Set once this page made sure the browser has a session.
+static SESSION_READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sends `message` and calls `on_event` for each event as it arrives. A browser that has only
+/// browsed has no session yet (page views start none): the page's first message makes sure of
+/// one, and should it have ended since, the refusal starts a new one and the message is resent.
 pub async fn send(message: &str, mut on_event: impl FnMut(SseEvent)) -> Result<(), String> {
+    use std::sync::atomic::Ordering;
     let fail = |e: JsValue| format!("{e:?}");
-    let window = web_sys::window().ok_or("no window")?;
-    let headers = web_sys::Headers::new().map_err(fail)?;
-    headers.set("content-type", "application/json").map_err(fail)?;
-    headers.set("accept", "text/event-stream").map_err(fail)?;
-    headers.set("x-channel", "web").map_err(fail)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    init.set_headers(&headers);
-    let body = serde_json::json!({ "channel": "web", "message": message }).to_string();
-    init.set_body(&JsValue::from_str(&body));
-    let response = JsFuture::from(window.fetch_with_str_and_init("/v1/interactions", &init)).await.map_err(fail)?;
-    let response: web_sys::Response = response.dyn_into().map_err(fail)?;
+    if !SESSION_READY.load(Ordering::Relaxed) {
+        super::api::start_chat_session().await.map_err(|e| e.to_string())?;
+        SESSION_READY.store(true, Ordering::Relaxed);
+    }
+    let mut response = post(message).await?;
+    if response.status() == 401 && error_of(&response).await?.0.as_deref() == Some("session_required") {
+        super::api::start_chat_session().await.map_err(|e| e.to_string())?;
+        response = post(message).await?;
+    }
     if !response.ok() {
-        let text = JsFuture::from(response.text().map_err(fail)?).await.map_err(fail)?;
-        let text = text.as_string().unwrap_or_default();
-        let message = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-            .unwrap_or_else(|| format!("the assistant answered {}", response.status()));
-        return Err(message);
+        let (_, message) = error_of(&response).await?;
+        return Err(message.unwrap_or_else(|| format!("the assistant answered {}", response.status())));
     }
     let stream = response.body().ok_or("no body")?;
     let reader: web_sys::ReadableStreamDefaultReader =
@@ -87,6 +84,34 @@ pub async fn send(message: &str, mut on_event: impl FnMut(SseEvent)) -> Result<(
         }
     }
     Ok(())
+}
+
+/// `POST /v1/interactions` asking for a stream, with this browser's cookies.
+async fn post(message: &str) -> Result<web_sys::Response, String> {
+    let fail = |e: JsValue| format!("{e:?}");
+    let window = web_sys::window().ok_or("no window")?;
+    let headers = web_sys::Headers::new().map_err(fail)?;
+    headers.set("content-type", "application/json").map_err(fail)?;
+    headers.set("accept", "text/event-stream").map_err(fail)?;
+    headers.set("x-channel", "web").map_err(fail)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_headers(&headers);
+    let body = serde_json::json!({ "channel": "web", "message": message }).to_string();
+    init.set_body(&JsValue::from_str(&body));
+    let response = JsFuture::from(window.fetch_with_str_and_init("/v1/interactions", &init)).await.map_err(fail)?;
+    response.dyn_into().map_err(fail)
+}
+
+/// The error body's `code` and `message` (read from a clone, so the body stays readable).
+async fn error_of(response: &web_sys::Response) -> Result<(Option<String>, Option<String>), String> {
+    let fail = |e: JsValue| format!("{e:?}");
+    let copy = response.clone().map_err(fail)?;
+    let text = JsFuture::from(copy.text().map_err(fail)?).await.map_err(fail)?;
+    let body = serde_json::from_str::<serde_json::Value>(&text.as_string().unwrap_or_default()).unwrap_or_default();
+    let field = |name: &str| body["error"][name].as_str().map(str::to_string);
+    Ok((field("code"), field("message")))
 }
 
 #[cfg(test)]

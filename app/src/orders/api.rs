@@ -24,3 +24,11 @@ pub async fn cancel_order(id: String, token: Option<String>) -> Result<Order, Ap
     let viewer = crate::ssr::order_viewer(token)?;
     Ok(crate::ssr::services()?.orders.cancel(&viewer, &id).await?)
 }
+
+/// Mails new links to the guest orders placed with `email` (the same answer whether or not
+/// there are any).
+#[server]
+pub async fn request_order_links(email: String) -> Result<(), AppError> {
+    let client = crate::ssr::client_address();
+    Ok(crate::ssr::services()?.orders.mail_guest_links(&email, &client).await?)
+}

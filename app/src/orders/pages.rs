@@ -1,6 +1,6 @@
 //! `/orders` (history) and `/orders/:id` (detail, tracking timeline, cancel).
 
-use super::api::{get_order, my_orders, CancelOrder};
+use super::api::{get_order, my_orders, CancelOrder, RequestOrderLinks};
 use crate::cart::TotalsTable;
 use crate::error::AppError;
 use crate::layout::ErrorNotice;
@@ -21,7 +21,8 @@ pub fn OrdersPage() -> impl IntoView {
                 match orders.await {
                     Ok(None) => view! {
                         <section class="notice">
-                            <p><a class="link" href="/login">"Sign in"</a>" to see your orders. Guest orders are reached through the link shown after checkout, and join your account when you register with the same email."</p>
+                            <p><a class="link" href="/login">"Sign in"</a>" to see your orders. Guest orders are reached through the link shown after checkout and mailed with the receipt, and join your account when you register with the same email."</p>
+                            <p><a class="link" href="/order-links">"Lost the link to a guest order?"</a></p>
                         </section>
                     }.into_any(),
                     Ok(Some(list)) if list.is_empty() => view! {
@@ -61,11 +62,59 @@ pub fn OrderPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match order.await {
                     Ok(order) => view! { <OrderDetail order just_placed=just_placed() token=token() cancel/> }.into_any(),
+                    Err(AppError::NotFound(_)) if token().is_some() => view! { <ExpiredLink/> }.into_any(),
                     Err(AppError::NotFound(_)) => view! { <crate::layout::NotFound/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A guest link that opens nothing (expired, replaced by a newer one, or mistyped).
+#[component]
+fn ExpiredLink() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(404);
+    view! {
+        <Title text=format!("Order link expired · {}", crate::SHOP_NAME)/>
+        <section class="notice">
+            <h1>"This order link no longer works"</h1>
+            <p>"Guest order links work for a while after checkout, and a newer link replaces the older ones."</p>
+            <p><a class="link" href="/order-links">"Get new links to your orders"</a></p>
+        </section>
+    }
+}
+
+/// `/order-links`: a guest asks for new links to the orders placed with their email.
+#[component]
+pub fn OrderLinksPage() -> impl IntoView {
+    let action = ServerAction::<RequestOrderLinks>::new();
+    let value = action.value();
+    view! {
+        <Title text=format!("Your guest orders · {}", crate::SHOP_NAME)/>
+        <section class="auth-card">
+            <h1>"Find your guest orders"</h1>
+            {move || match value.get() {
+                Some(Ok(())) => view! {
+                    <p class="notice notice--ok" role="status">
+                        "If guest orders were placed with this address, new links to them are on their way. Earlier links stop working."
+                    </p>
+                }.into_any(),
+                _ => view! {
+                    <ActionForm action=action attr:class="form">
+                        <p class="muted">"We mail new links to the orders placed with your email."</p>
+                        <label for="links-email">"Email"</label>
+                        <input id="links-email" type="email" name="email" autocomplete="email" required/>
+                        {move || match value.get() {
+                            Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
+                            _ => None,
+                        }}
+                        <button type="submit" class="button" disabled=move || action.pending().get()>"Mail me the links"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 

@@ -1,22 +1,73 @@
 //! The shop's cookies, shared by the REST API and the server functions: names, attributes
-//! (`HttpOnly`, `SameSite=Lax`, `Secure` over https, a path-scoped refresh cookie) and reading.
+//! (`HttpOnly`, `SameSite=Lax`, a path-scoped refresh cookie; over https `Secure` and the
+//! `__Host-` / `__Secure-` name prefixes, so no subdomain or plain-http page can plant or
+//! overwrite them) and reading.
 
 use http::{header, HeaderMap};
 use secrecy::{ExposeSecret, SecretString};
 
-/// Cookie holding the access token (whole site, sent with page loads and server functions).
-pub const ACCESS_COOKIE: &str = "access_token";
-/// Cookie holding the refresh token (only sent to `/v1/auth`).
-pub const REFRESH_COOKIE: &str = "refresh_token";
 /// Path the refresh cookie is scoped to.
 pub const REFRESH_PATH: &str = "/v1/auth";
 /// Readable hint (no secret in it) that this browser holds a sign-in, with the access token's
 /// lifetime in seconds as its value: the page's script renews the access cookie before it lapses.
 pub const SIGNED_IN_COOKIE: &str = "signed_in";
-/// Cookie carrying a browser's session token.
-pub const SESSION_COOKIE: &str = "session";
 /// How long a browser keeps its session cookie.
 const SESSION_DAYS: u64 = 30;
+
+/// How this request reached the shop, as the server decided it (`COOKIE_SECURE`; put in the
+/// request's extensions by the server's client layer): over https, cookies are `Secure` and
+/// carry the prefixed names. Absent, it is plain http.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Transport {
+    /// The browser talks to us over https.
+    pub secure: bool,
+}
+
+impl Transport {
+    /// The transport recorded in `extensions`.
+    pub fn of(extensions: &http::Extensions) -> Self {
+        extensions.get::<Transport>().copied().unwrap_or_default()
+    }
+
+    /// Cookie holding a browser's session token.
+    pub fn session(self) -> &'static str {
+        if self.secure {
+            "__Host-session"
+        } else {
+            "session"
+        }
+    }
+
+    /// Cookie holding the access token (whole site, sent with page loads and server functions).
+    pub fn access(self) -> &'static str {
+        if self.secure {
+            "__Host-access_token"
+        } else {
+            "access_token"
+        }
+    }
+
+    /// Cookie holding the refresh token (only sent to `/v1/auth`, so `__Secure-`, not `__Host-`).
+    pub fn refresh(self) -> &'static str {
+        if self.secure {
+            "__Secure-refresh_token"
+        } else {
+            "refresh_token"
+        }
+    }
+
+    fn flags(self) -> &'static str {
+        if self.secure {
+            "; Secure"
+        } else {
+            ""
+        }
+    }
+}
+
+/// Every name a token cookie may carry (the cross-site guard looks for any of them).
+pub const TOKEN_COOKIES: [&str; 6] =
+    ["session", "access_token", "refresh_token", "__Host-session", "__Host-access_token", "__Secure-refresh_token"];
 
 /// The value of cookie `name`, if sent.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -32,54 +83,49 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The bearer token, or else the access cookie.
-pub fn presented_token(headers: &HeaderMap) -> Option<String> {
+pub fn presented_token(headers: &HeaderMap, transport: Transport) -> Option<String> {
     if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
         if scheme.eq_ignore_ascii_case("bearer") {
             return Some(token.trim().to_string());
         }
     }
-    cookie(headers, ACCESS_COOKIE)
+    cookie(headers, transport.access())
 }
 
 /// `Set-Cookie` values for a signed-in browser.
-pub fn login_cookies(access: &str, access_secs: u64, refresh: &str, refresh_secs: u64, secure: bool) -> [String; 3] {
-    let flags = if secure { "; Secure" } else { "" };
+pub fn login_cookies(access: &str, access_secs: u64, refresh: &str, refresh_secs: u64, t: Transport) -> [String; 3] {
+    let flags = t.flags();
     [
-        format!("{ACCESS_COOKIE}={access}; HttpOnly; SameSite=Lax; Path=/; Max-Age={access_secs}{flags}"),
+        format!("{}={access}; HttpOnly; SameSite=Lax; Path=/; Max-Age={access_secs}{flags}", t.access()),
         format!(
-            "{REFRESH_COOKIE}={refresh}; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age={refresh_secs}{flags}"
+            "{}={refresh}; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age={refresh_secs}{flags}",
+            t.refresh()
         ),
         format!("{SIGNED_IN_COOKIE}={access_secs}; SameSite=Lax; Path=/; Max-Age={refresh_secs}{flags}"),
     ]
 }
 
 /// `Set-Cookie` values that delete the token cookies and the hint.
-pub fn logout_cookies(secure: bool) -> [String; 3] {
-    let flags = if secure { "; Secure" } else { "" };
+pub fn logout_cookies(t: Transport) -> [String; 3] {
+    let flags = t.flags();
     [
-        format!("{ACCESS_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{flags}"),
-        format!("{REFRESH_COOKIE}=; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age=0{flags}"),
+        format!("{}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{flags}", t.access()),
+        format!("{}=; HttpOnly; SameSite=Lax; Path={REFRESH_PATH}; Max-Age=0{flags}", t.refresh()),
         format!("{SIGNED_IN_COOKIE}=; SameSite=Lax; Path=/; Max-Age=0{flags}"),
     ]
 }
 
 /// `Set-Cookie` for a browser's session token.
-pub fn session_cookie(token: &SecretString, secure: bool) -> String {
-    let flags = if secure { "; Secure" } else { "" };
+pub fn session_cookie(token: &SecretString, t: Transport) -> String {
     let max_age = SESSION_DAYS * 24 * 3600;
-    format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{flags}", token.expose_secret())
+    format!("{}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}", t.session(), token.expose_secret(), t.flags())
 }
 
 /// The client's device, from its user agent (shortened to 200 characters).
 pub fn device(headers: &HeaderMap) -> String {
     let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown device");
     agent.chars().take(200).collect()
-}
-
-/// True when the client reached us over https (directly or through a proxy that says so).
-pub fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]
@@ -98,18 +144,31 @@ mod tests {
     #[test]
     fn the_bearer_header_wins_over_the_cookie() {
         let h = headers(&[("authorization", "Bearer abc"), ("cookie", "access_token=xyz")]);
-        assert_eq!(presented_token(&h).as_deref(), Some("abc"));
-        assert_eq!(presented_token(&headers(&[("cookie", "a=1; access_token=xyz")])).as_deref(), Some("xyz"));
-        assert_eq!(presented_token(&headers(&[])), None);
+        let http = Transport::default();
+        assert_eq!(presented_token(&h, http).as_deref(), Some("abc"));
+        assert_eq!(presented_token(&headers(&[("cookie", "a=1; access_token=xyz")]), http).as_deref(), Some("xyz"));
+        assert_eq!(presented_token(&headers(&[]), http), None);
+        // Over https only the prefixed cookie counts: a plain one may have been planted.
+        let https = Transport { secure: true };
+        assert_eq!(presented_token(&headers(&[("cookie", "access_token=xyz")]), https), None);
+        let prefixed = headers(&[("cookie", "__Host-access_token=xyz")]);
+        assert_eq!(presented_token(&prefixed, https).as_deref(), Some("xyz"));
     }
 
     #[test]
     fn cookies_are_http_only_lax_and_the_refresh_cookie_is_path_scoped() {
-        let [access, refresh, hint] = login_cookies("a", 900, "r", 604800, true);
+        let https = Transport { secure: true };
+        let [access, refresh, hint] = login_cookies("a", 900, "r", 604800, https);
+        assert!(access.starts_with("__Host-access_token=a;"), "{access}");
         assert!(access.contains("HttpOnly") && access.contains("SameSite=Lax") && access.contains("Secure"));
-        assert!(refresh.contains("Path=/v1/auth") && refresh.contains("Max-Age=604800"));
+        assert!(access.contains("Path=/"), "__Host- cookies need Path=/");
+        assert!(refresh.starts_with("__Secure-refresh_token=r;") && refresh.contains("Path=/v1/auth"));
+        assert!(refresh.contains("Max-Age=604800") && refresh.contains("Secure"));
         // The hint holds no secret: only the access token's lifetime.
         assert!(hint.starts_with("signed_in=900;") && !hint.contains("HttpOnly"));
-        assert!(!login_cookies("a", 1, "r", 1, false)[0].contains("Secure"));
+        let plain = login_cookies("a", 1, "r", 1, Transport::default());
+        assert!(plain[0].starts_with("access_token=a;") && !plain[0].contains("Secure"));
+        let session = session_cookie(&SecretString::from("s".to_string()), https);
+        assert!(session.starts_with("__Host-session=s;") && session.contains("Secure"));
     }
 }

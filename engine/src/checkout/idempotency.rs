@@ -1,6 +1,10 @@
 //! Idempotency keys for checkout: the first request with a key claims it; a repeat with the same
 //! body replays the stored response, a different body is refused, and a repeat while the first
 //! is still running is told so. The record completes in the order's own transaction.
+//!
+//! A claim also fixes what every attempt of that request reuses: the order id and the key the
+//! payment provider deduplicates charges by. So a retry after a timeout or a crash between the
+//! charge and the commit reaches the same charge, never a second one.
 
 use crate::store::Store;
 use crate::{Error, Result};
@@ -12,10 +16,34 @@ const LOCK_SECONDS: i64 = 60;
 /// What claiming a key found.
 #[derive(Debug)]
 pub enum Claim {
-    /// The key is ours now: go ahead.
-    Fresh,
+    /// The key is ours now: go ahead, as this attempt.
+    Fresh(Attempt),
     /// The same request already completed: this is its response body.
     Replay(String),
+}
+
+/// What every attempt of one claimed request shares.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The order it places.
+    pub order_id: String,
+    /// The payment provider's idempotency key for its charge: derived from the client's key,
+    /// its scope and the order id, so it is the same for every attempt of this claim and new
+    /// for a claim made after a released one (whose charge failed or was refunded).
+    pub payment_key: String,
+}
+
+impl Attempt {
+    fn new(scope: &str, key: &str) -> Self {
+        let order_id = uuid::Uuid::new_v4().simple().to_string()[..16].to_ascii_uppercase();
+        Self::of(scope, key, order_id)
+    }
+
+    fn of(scope: &str, key: &str, order_id: String) -> Self {
+        let seed = format!("{scope}\0{key}\0{order_id}");
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, seed.as_bytes());
+        Self { payment_key: format!("wm-{}", hex::encode(&digest.as_ref()[..16])), order_id }
+    }
 }
 
 #[derive(SurrealValue)]
@@ -24,6 +52,7 @@ struct KeyRow {
     state: String,
     response: Option<String>,
     locked: bool,
+    order_id: Option<String>,
 }
 
 /// Validates the client's key: 1 to 255 visible ASCII characters.
@@ -47,27 +76,30 @@ pub fn request_hash(body: &[u8]) -> String {
 
 /// Claims `key` in `scope` for a request hashing to `hash`.
 pub async fn claim(store: &Store, scope: &str, key: &str, hash: &str) -> Result<Claim> {
+    let attempt = Attempt::new(scope, key);
     let created = store
         .db()
         .query(
             "CREATE idempotency SET scope = $scope, key = $key, request_hash = $hash, state = 'pending',
-                 locked_until = time::now() + <duration> $lock",
+                 order_id = $order_id, payment_key = $payment_key, locked_until = time::now() + <duration> $lock",
         )
         .bind(("scope", scope.to_string()))
         .bind(("key", key.to_string()))
         .bind(("hash", hash.to_string()))
+        .bind(("order_id", attempt.order_id.clone()))
+        .bind(("payment_key", attempt.payment_key.clone()))
         .bind(("lock", format!("{LOCK_SECONDS}s")))
         .await?
         .check();
     match created {
-        Ok(_) => return Ok(Claim::Fresh),
+        Ok(_) => return Ok(Claim::Fresh(attempt)),
         Err(e) if e.to_string().contains("idempotency_scope_key") => {}
         Err(e) => return Err(e.into()),
     }
     let mut res = store
         .db()
         .query(
-            "SELECT request_hash, state, response, locked_until > time::now() AS locked
+            "SELECT request_hash, state, response, locked_until > time::now() AS locked, order_id
              FROM idempotency WHERE scope = $scope AND key = $key",
         )
         .bind(("scope", scope.to_string()))
@@ -81,8 +113,13 @@ pub async fn claim(store: &Store, scope: &str, key: &str, hash: &str) -> Result<
     match (row.state.as_str(), row.response) {
         ("done", Some(response)) => Ok(Claim::Replay(response)),
         _ if row.locked => Err(Error::IdempotencyInProgress),
-        // A pending claim whose request died: take it over, if nobody else just did.
+        // A pending claim whose request died (or timed out at the provider): take it over, if
+        // nobody else just did, as the same attempt.
         _ => {
+            let attempt = match row.order_id {
+                Some(order_id) => Attempt::of(scope, key, order_id),
+                None => Attempt::new(scope, key),
+            };
             let mut res = store
                 .db()
                 .query(
@@ -99,7 +136,7 @@ pub async fn claim(store: &Store, scope: &str, key: &str, hash: &str) -> Result<
             if taken.is_empty() {
                 Err(Error::IdempotencyInProgress)
             } else {
-                Ok(Claim::Fresh)
+                Ok(Claim::Fresh(attempt))
             }
         }
     }
@@ -117,5 +154,35 @@ pub async fn release(store: &Store, scope: &str, key: &str) {
         .and_then(|r| r.check());
     if let Err(e) = released {
         tracing::warn!(error = %e, "could not release an idempotency key; it frees itself when its lock expires");
+    }
+}
+
+/// Unlocks a claimed key whose outcome is unknown (the payment provider timed out: the card may
+/// have been charged). The claim stays, so the shopper's retry is the same attempt and reaches
+/// the same charge; reconciliation refunds it if no retry comes.
+pub async fn unlock(store: &Store, scope: &str, key: &str) {
+    let unlocked = store
+        .db()
+        .query("UPDATE idempotency SET locked_until = time::now() WHERE scope = $scope AND key = $key AND state = 'pending'")
+        .bind(("scope", scope.to_string()))
+        .bind(("key", key.to_string()))
+        .await
+        .and_then(|r| r.check());
+    if let Err(e) = unlocked {
+        tracing::warn!(error = %e, "could not unlock an idempotency key; it frees itself when its lock expires");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_attempt_of_a_claim_shares_its_payment_key_and_a_new_claim_gets_another() {
+        let first = Attempt::new("user:a", "k1");
+        let retry = Attempt::of("user:a", "k1", first.order_id.clone());
+        assert_eq!(first.payment_key, retry.payment_key);
+        assert_ne!(Attempt::new("user:a", "k1").payment_key, first.payment_key, "a claim after a release");
+        assert_ne!(Attempt::of("user:b", "k1", first.order_id.clone()).payment_key, first.payment_key);
     }
 }

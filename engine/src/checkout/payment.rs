@@ -1,5 +1,8 @@
 //! Payment behind a narrow trait. The built-in test provider behaves like a card processor's
-//! test mode: well-known test numbers succeed or decline, nothing real is charged.
+//! test mode: well-known test numbers succeed or decline, nothing real is charged. Every charge
+//! carries an idempotency key (as a card processor's `Idempotency-Key` header): a repeat with the
+//! same key returns the first charge instead of making another, and a charge can be looked up
+//! by its key (what reconciliation asks after a crash).
 
 use futures::future::BoxFuture;
 use model::{Card, Money};
@@ -31,20 +34,26 @@ pub enum PaymentError {
 /// Charges and refunds cards.
 pub trait PaymentProvider: Send + Sync + Debug {
     /// Charges `amount` to `card`; `reference` is the order id, for the provider's records.
+    /// A repeat with the same `idempotency_key` returns the first charge.
     fn charge<'a>(
         &'a self,
         card: &'a Card,
         amount: Money,
         reference: &'a str,
+        idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<Charge, PaymentError>>;
 
-    /// Charges `amount` to a payment method saved by an earlier charge.
+    /// Charges `amount` to a payment method saved by an earlier charge (same key rule).
     fn charge_saved<'a>(
         &'a self,
         method: &'a str,
         amount: Money,
         reference: &'a str,
+        idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<Charge, PaymentError>>;
+
+    /// The charge made with `idempotency_key`, if one was.
+    fn find_charge<'a>(&'a self, idempotency_key: &'a str) -> BoxFuture<'a, Result<Option<Charge>, PaymentError>>;
 
     /// Gives a charge back in full (a cancelled or failed order).
     fn refund<'a>(&'a self, charge_id: &'a str) -> BoxFuture<'a, Result<(), PaymentError>>;
@@ -58,16 +67,34 @@ pub trait PaymentProvider: Send + Sync + Debug {
 /// other number is declined as not a test card.
 #[derive(Debug, Default)]
 pub struct TestPaymentProvider {
-    charges: Mutex<HashMap<String, (Money, bool)>>,
+    ledger: Mutex<Ledger>,
+}
+
+#[derive(Debug, Default)]
+struct Ledger {
+    /// Charge id to (amount, refunded).
+    charges: HashMap<String, (Money, bool)>,
+    /// Idempotency key to the charge it made.
+    by_key: HashMap<String, Charge>,
 }
 
 impl TestPaymentProvider {
-    fn record(&self, amount: Money, reference: &str, method: String) -> Result<Charge, PaymentError> {
+    fn record(&self, amount: Money, reference: &str, method: String, key: &str) -> Result<Charge, PaymentError> {
+        let mut ledger = self.ledger.lock().map_err(|_| PaymentError::Unavailable("ledger".into()))?;
+        if let Some(first) = ledger.by_key.get(key) {
+            return Ok(first.clone());
+        }
         let id = format!("ch_test_{}", uuid::Uuid::new_v4().simple());
-        let mut charges = self.charges.lock().map_err(|_| PaymentError::Unavailable("ledger".into()))?;
-        charges.insert(id.clone(), (amount, false));
-        tracing::info!(charge = %id, order = reference, amount = amount.amount, "test card charged");
-        Ok(Charge { id, method })
+        ledger.charges.insert(id.clone(), (amount, false));
+        let charge = Charge { id, method };
+        ledger.by_key.insert(key.to_string(), charge.clone());
+        tracing::info!(charge = %charge.id, order = reference, amount = amount.amount, "test card charged");
+        Ok(charge)
+    }
+
+    /// (charges made, of which refunded): what tests check for double charges.
+    pub fn counts(&self) -> (usize, usize) {
+        self.ledger.lock().map_or((0, 0), |l| (l.charges.len(), l.charges.values().filter(|c| c.1).count()))
     }
 }
 
@@ -77,11 +104,12 @@ impl PaymentProvider for TestPaymentProvider {
         card: &'a Card,
         amount: Money,
         reference: &'a str,
+        idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<Charge, PaymentError>> {
         Box::pin(async move {
             match card.number.as_str() {
                 "4242424242424242" | "5555555555554444" => {
-                    self.record(amount, reference, format!("pm_test_{}", card.last4()))
+                    self.record(amount, reference, format!("pm_test_{}", card.last4()), idempotency_key)
                 }
                 "4000000000009995" => Err(PaymentError::Declined("Your card has insufficient funds.".into())),
                 "4000000000000002" => Err(PaymentError::Declined("Your card was declined.".into())),
@@ -97,11 +125,12 @@ impl PaymentProvider for TestPaymentProvider {
         method: &'a str,
         amount: Money,
         reference: &'a str,
+        idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<Charge, PaymentError>> {
         Box::pin(async move {
             // Test mode: the saved methods of the accepted test cards work again.
             match method {
-                "pm_test_4242" | "pm_test_4444" => self.record(amount, reference, method.to_string()),
+                "pm_test_4242" | "pm_test_4444" => self.record(amount, reference, method.to_string(), idempotency_key),
                 _ => Err(PaymentError::Declined(
                     "The saved card was declined; pay with a card on the checkout page.".into(),
                 )),
@@ -114,10 +143,17 @@ impl PaymentProvider for TestPaymentProvider {
         &["Visa", "Mastercard"]
     }
 
+    fn find_charge<'a>(&'a self, idempotency_key: &'a str) -> BoxFuture<'a, Result<Option<Charge>, PaymentError>> {
+        Box::pin(async move {
+            let ledger = self.ledger.lock().map_err(|_| PaymentError::Unavailable("ledger".into()))?;
+            Ok(ledger.by_key.get(idempotency_key).cloned())
+        })
+    }
+
     fn refund<'a>(&'a self, charge_id: &'a str) -> BoxFuture<'a, Result<(), PaymentError>> {
         Box::pin(async move {
-            let mut charges = self.charges.lock().map_err(|_| PaymentError::Unavailable("ledger".into()))?;
-            match charges.get_mut(charge_id) {
+            let mut ledger = self.ledger.lock().map_err(|_| PaymentError::Unavailable("ledger".into()))?;
+            match ledger.charges.get_mut(charge_id) {
                 Some((_, refunded)) => {
                     *refunded = true;
                     Ok(())

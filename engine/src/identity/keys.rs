@@ -14,6 +14,9 @@ pub struct JwtKeys {
     pub(crate) decoding: DecodingKey,
     /// First 16 hex digits of the SHA-256 of the public key.
     pub kid: String,
+    /// A secret derived from the private key, for the server's other MACs (guest order links):
+    /// one key file to guard and rotate, and nothing secret in the database.
+    derived: [u8; 32],
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -53,7 +56,19 @@ impl JwtKeys {
         let decoding = DecodingKey::from_rsa_pem(public_pem).map_err(|e| Error::Keys(format!("public key: {e}")))?;
         let der = pem::parse(public_pem).map_err(|e| Error::Keys(format!("public key: {e}")))?;
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der.contents());
-        Ok(Self { encoding, decoding, kid: hex::encode(&digest.as_ref()[..8]) })
+        let mut seed = b"waypoint-market derived secret v1\0".to_vec();
+        seed.extend_from_slice(private_pem);
+        let derived = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &seed);
+        let derived: [u8; 32] = derived.as_ref().try_into().map_err(|_| Error::Keys("deriving a secret".into()))?;
+        Ok(Self { encoding, decoding, kid: hex::encode(&digest.as_ref()[..8]), derived })
+    }
+
+    /// An HMAC-SHA256 key for `purpose`, derived from the private key (stable across restarts,
+    /// different per purpose).
+    pub(crate) fn mac_key(&self, purpose: &str) -> aws_lc_rs::hmac::Key {
+        let base = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &self.derived);
+        let tag = aws_lc_rs::hmac::sign(&base, purpose.as_bytes());
+        aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, tag.as_ref())
     }
 
     /// A fresh in-memory pair (tests).

@@ -1,9 +1,10 @@
 //! The shop's messages, each in plain text and HTML: order receipt, shipped / cancelled /
-//! refunded notices, the team's reply to a hand-off, email verification and password reset.
+//! refunded notices, the team's reply to a hand-off, email verification, password reset and a
+//! guest's new order links.
 //! No tracking pixels, no remote images; every link points at the shop's own public address.
 
 use super::outbox::{Mail, MailKind};
-use model::{Order, OrderStatus};
+use model::{Money, Order, OrderStatus};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -180,6 +181,34 @@ impl Composer {
             link = escape(&link)
         );
         self.mail(MailKind::PasswordReset, to, subject, text, html)
+    }
+
+    /// New links to the guest orders placed with `to` (id, day placed, total, token), newest
+    /// first; the earlier links stop working.
+    pub fn order_links(&self, to: &str, orders: &[(String, String, Money, String)]) -> Mail {
+        let subject = format!("Your {} orders", self.settings.shop_name);
+        let mut text = String::from(
+            "Here are new links to the orders placed with this address. Earlier links no longer work.\n\n",
+        );
+        let mut items = String::new();
+        for (id, placed_at, total, token) in orders {
+            let link = self.order_link(id, Some(token));
+            let _ = writeln!(text, "Order {id} ({}, {total}):\n{link}\n", day(placed_at));
+            let _ = write!(
+                items,
+                "<li><a href=\"{}\">Order {}</a> ({}, {})</li>",
+                escape(&link),
+                escape(id),
+                escape(day(placed_at)),
+                total
+            );
+        }
+        let _ = writeln!(text, "If you did not ask for these, you can ignore this message.");
+        let html = format!(
+            "<p>Here are new links to the orders placed with this address. Earlier links no longer work.</p>\
+             <ul>{items}</ul><p>If you did not ask for these, you can ignore this message.</p>"
+        );
+        self.mail(MailKind::OrderLinks, to, subject, text, html)
     }
 
     fn order_link(&self, order_id: &str, guest_token: Option<&str>) -> String {

@@ -33,6 +33,8 @@ pub enum MailKind {
     VerifyEmail,
     /// Choose a new password.
     PasswordReset,
+    /// New links to a guest's orders.
+    OrderLinks,
 }
 
 impl MailKind {
@@ -46,6 +48,7 @@ impl MailKind {
             Self::HandoffReply => "handoff_reply",
             Self::VerifyEmail => "verify_email",
             Self::PasswordReset => "password_reset",
+            Self::OrderLinks => "order_links",
         }
     }
 }

@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "real_sales_not_ratings",
         sql: include_str!("migrations/0015_real_sales_not_ratings.surql"),
     },
+    Migration {
+        version: 16,
+        name: "guest_links_and_payment_attempts",
+        sql: include_str!("migrations/0016_guest_links_and_payment_attempts.surql"),
+    },
 ];
 
 /// What a start-up did to the schema.

@@ -14,6 +14,7 @@ mod llm;
 mod mail;
 mod memory;
 mod nlu;
+mod payments;
 mod seed;
 mod sessions;
 mod store;

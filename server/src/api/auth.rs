@@ -2,8 +2,8 @@
 
 use super::json::ApiJson;
 use super::{ApiError, ErrorBody};
-use crate::auth::{self, AuthUser};
-use crate::client::ClientKey;
+use crate::auth::{self, AuthUser, Transport};
+use crate::client::{ClientKey, Via};
 use crate::session;
 use crate::AppState;
 use axum::body::Bytes;
@@ -157,13 +157,14 @@ pub struct MeResponse {
 pub async fn register(
     State(state): State<AppState>,
     ClientKey(client): ClientKey,
+    Via(transport): Via,
     headers: HeaderMap,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
     let issued = state.services.identity.register_from(&client, email, body.password, &body.name).await?;
-    let session = attach_session(&state, &headers, &issued).await?;
-    Ok(signed_in(StatusCode::CREATED, &headers, &state, issued, Some(session)))
+    let session = attach_session(&state, &headers, transport, &issued).await?;
+    Ok(signed_in(StatusCode::CREATED, transport, &state, issued, Some(session)))
 }
 
 /// Signs in with email and password.
@@ -171,6 +172,7 @@ pub async fn register(
     responses((status = 200, body = AuthResponse), (status = 401, description = "Wrong email or password", body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    Via(transport): Via,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
@@ -178,34 +180,45 @@ pub async fn login(
         engine::Error::Unauthorized => ApiError::bad_credentials(),
         other => other.into(),
     })?;
-    let session = attach_session(&state, &headers, &issued).await?;
-    Ok(signed_in(StatusCode::OK, &headers, &state, issued, Some(session)))
+    let session = attach_session(&state, &headers, transport, &issued).await?;
+    Ok(signed_in(StatusCode::OK, transport, &state, issued, Some(session)))
 }
 
 /// Trades a refresh token (body or cookie) for a new pair; the old one is spent.
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = AuthResponse), (status = 401, description = "Unknown, spent, expired or revoked", body = ErrorBody),
               (status = 409, description = "Renewed by another request within the last 10 s (two tabs at once); nothing revoked, use the newest token", body = ErrorBody)))]
-pub async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
-    let token = refresh_token(&headers, &body)?.ok_or_else(ApiError::unauthenticated)?;
+pub async fn refresh(
+    State(state): State<AppState>,
+    Via(transport): Via,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let token = refresh_token(&headers, transport, &body)?.ok_or_else(ApiError::unauthenticated)?;
     let issued = state.services.identity.refresh(&token).await?;
-    Ok(signed_in(StatusCode::OK, &headers, &state, issued, None))
+    Ok(signed_in(StatusCode::OK, transport, &state, issued, None))
 }
 
 /// Ends this login (revokes its token family), ends the caller's session when it is the
 /// signed-in user's, and clears the cookies.
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "Signed out")))]
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
-    if let Some(token) = refresh_token(&headers, &body)? {
+pub async fn logout(
+    State(state): State<AppState>,
+    Via(transport): Via,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if let Some(token) = refresh_token(&headers, transport, &body)? {
         state.services.identity.logout(&token).await?;
     }
     // An expired access token must not stop a sign-out, so it is checked here, not extracted.
-    let user = auth::presented_token(&headers).and_then(|t| state.services.identity.tokens.validate(&t).ok());
-    if let (Some(user), Some(token)) = (user, session::presented(&headers)) {
+    let user =
+        auth::presented_token(&headers, transport).and_then(|t| state.services.identity.tokens.validate(&t).ok());
+    if let (Some(user), Some(token)) = (user, session::presented(&headers, transport)) {
         state.services.sessions.end_by_token(&user.sub, &token).await?;
     }
-    let [a, r, h] = auth::logout_cookies(auth::is_https(&headers));
+    let [a, r, h] = auth::logout_cookies(transport);
     // AppendHeaders: one Set-Cookie header each, not one overwriting the other.
     let cookies = AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::SET_COOKIE, h)]);
     Ok((StatusCode::NO_CONTENT, cookies).into_response())
@@ -289,11 +302,11 @@ pub async fn change_password(
 pub async fn delete_account(
     State(state): State<AppState>,
     user: AuthUser,
-    headers: HeaderMap,
+    Via(transport): Via,
     ApiJson(body): ApiJson<DeleteAccountRequest>,
 ) -> Result<Response, ApiError> {
     state.services.delete_account(&user.claims.sub, body.password).await?;
-    let [a, r, h] = auth::logout_cookies(auth::is_https(&headers));
+    let [a, r, h] = auth::logout_cookies(transport);
     let cookies = AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::SET_COOKIE, h)]);
     Ok((StatusCode::NO_CONTENT, cookies).into_response())
 }
@@ -313,12 +326,12 @@ pub async fn change_email(
     Ok(accepted("Open the link we sent to the new address to finish the change."))
 }
 
-fn accepted(message: &'static str) -> Response {
+pub(super) fn accepted(message: &'static str) -> Response {
     (StatusCode::ACCEPTED, Json(Accepted { message })).into_response()
 }
 
 /// The refresh token from an optional JSON body, else from the browser's cookie.
-fn refresh_token(headers: &HeaderMap, body: &[u8]) -> Result<Option<SecretString>, ApiError> {
+fn refresh_token(headers: &HeaderMap, transport: Transport, body: &[u8]) -> Result<Option<SecretString>, ApiError> {
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
@@ -326,18 +339,19 @@ fn refresh_token(headers: &HeaderMap, body: &[u8]) -> Result<Option<SecretString
             .map_err(|_| ApiError::invalid("refresh_token", "send {\"refresh_token\": \"...\"} or no body"))?;
         parsed.refresh_token.filter(|t| !t.expose_secret().is_empty())
     };
-    Ok(from_body.or_else(|| auth::cookie(headers, auth::REFRESH_COOKIE).map(SecretString::from)))
+    Ok(from_body.or_else(|| auth::cookie(headers, transport.refresh()).map(SecretString::from)))
 }
 
 /// The session this sign-in continues (see `engine::sessions::Sessions::continue_for`).
 async fn attach_session(
     state: &AppState,
     headers: &HeaderMap,
+    transport: Transport,
     issued: &IssuedTokens,
 ) -> Result<SessionOutcome, ApiError> {
     // A browser sends Origin on these posts; anything else is an API client unless it says.
     let default = if headers.contains_key(header::ORIGIN) { Channel::Web } else { Channel::Api };
-    let presented = session::presented(headers);
+    let presented = session::presented(headers, transport);
     let outcome = state
         .services
         .continue_signed_in(issued, presented.as_ref(), session::channel(headers, default), &session::device(headers))
@@ -352,7 +366,7 @@ async fn attach_session(
 
 fn signed_in(
     status: StatusCode,
-    headers: &HeaderMap,
+    transport: Transport,
     state: &AppState,
     issued: IssuedTokens,
     session: Option<SessionOutcome>,
@@ -363,12 +377,12 @@ fn signed_in(
         issued.expires_in,
         issued.refresh_token.expose_secret(),
         refresh_secs,
-        auth::is_https(headers),
+        transport,
     );
     let session_cookie = session
         .as_ref()
         .and_then(|s| s.session_token.as_ref())
-        .map(|t| session::session_cookie(&SecretString::from(t.clone()), auth::is_https(headers)));
+        .map(|t| session::session_cookie(&SecretString::from(t.clone()), transport));
     let body = AuthResponse {
         user: issued.user,
         access_token: issued.access_token,

@@ -14,6 +14,7 @@ use utoipa::OpenApi;
         super::checkout::checkout, super::checkout::confirm,
         super::interactions::interact, super::interactions::conversation, super::interactions::confirm,
         super::orders::list, super::orders::get, super::orders::cancel, super::orders::admin_list, super::orders::admin_set_status,
+        super::orders::mail_guest_links,
         super::handoffs::list, super::handoffs::reply, super::catalog::admin_change_product,
         super::auth::register, super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me,
         super::auth::verify_email, super::auth::resend_verification, super::auth::password_reset,

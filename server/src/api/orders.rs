@@ -28,6 +28,13 @@ pub struct GuestAccess {
     token: Option<String>,
 }
 
+/// `POST /v1/orders/guest-links` body.
+#[derive(Deserialize, ToSchema)]
+pub struct GuestLinksRequest {
+    /// The email the orders were placed with.
+    email: String,
+}
+
 /// `POST /v1/admin/orders/{id}/status` body.
 #[derive(Deserialize, ToSchema)]
 pub struct StatusChange {
@@ -120,4 +127,17 @@ pub async fn admin_set_status(
         )
     })?;
     Ok(Json(state.services.orders.set_status(&id, status).await?))
+}
+
+/// Mails new links to the guest orders placed with an address (the earlier links stop working).
+/// The answer is 202 either way: it never tells whether an address has orders.
+#[utoipa::path(post, path = "/v1/orders/guest-links", tag = "orders", request_body = GuestLinksRequest,
+    responses((status = 202, body = super::auth::Accepted), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn mail_guest_links(
+    State(state): State<AppState>,
+    crate::client::ClientKey(client): crate::client::ClientKey,
+    ApiJson(body): ApiJson<GuestLinksRequest>,
+) -> Result<axum::response::Response, ApiError> {
+    state.services.orders.mail_guest_links(&body.email, &client).await?;
+    Ok(super::auth::accepted("If guest orders were placed with this address, new links to them are on their way."))
 }

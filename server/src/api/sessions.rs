@@ -52,10 +52,14 @@ pub struct Ended {
 
 /// Starts a guest session (channel from `X-Channel`, default `api`).
 #[utoipa::path(post, path = "/v1/sessions", tag = "sessions", responses((status = 201, body = StartedSession)))]
-pub async fn start(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn start(
+    State(state): State<AppState>,
+    crate::client::Via(transport): crate::client::Via,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let channel = session::channel(&headers, Channel::Api);
     let (started, token) = state.services.sessions.start(channel, &session::device(&headers), None).await?;
-    let cookie = session::session_cookie(&token, crate::auth::is_https(&headers));
+    let cookie = session::session_cookie(&token, transport);
     let body = StartedSession { session: started.info, session_token: token.expose_secret().to_string() };
     Ok((StatusCode::CREATED, AppendHeaders([(header::SET_COOKIE, cookie)]), Json(body)).into_response())
 }

@@ -17,4 +17,5 @@ mod openapi;
 mod ownership;
 mod pages;
 mod process;
+mod security_headers;
 mod sessions;

@@ -118,3 +118,40 @@ async fn an_account_is_deleted_only_by_its_own_sign_in_and_password() {
     let (status, _) = app.call("GET", "/v1/auth/me", &bob_token, None, None).await;
     assert_eq!(status, 401, "the deleted account's token no longer works");
 }
+
+/// Asking for guest order links is open to anyone, so it must hand nothing to the asker: the
+/// answer is the same for an address with orders and one without, and the links go only to the
+/// address the orders were placed with, never into the answer.
+#[tokio::test]
+async fn guest_order_links_go_only_to_the_orders_own_address() {
+    let app = spawn_app().await;
+    let guest = app.guest().await;
+    let p = app.product("coffee", 1).await;
+    app.call("POST", "/v1/cart/items", &guest, Some(json!({"product_id": p["id"], "quantity": 1})), None).await;
+    let (status, placed) = app
+        .call("POST", "/v1/checkout", &guest, Some(crate::commerce::checkout_body("4242 4242 4242 4242")), Some("k"))
+        .await;
+    assert_eq!(status, 201);
+    let order_id = placed["order"]["id"].as_str().unwrap();
+
+    let bob = app.member("bob-links@example.com").await;
+    let ask = |email: &str| json!({ "email": email });
+    let (status, theirs) = app.call("POST", "/v1/orders/guest-links", &bob, Some(ask("buyer@example.com")), None).await;
+    let (status_none, nobodys) =
+        app.call("POST", "/v1/orders/guest-links", &Who::Nobody, Some(ask("nobody@example.com")), None).await;
+    assert_eq!((status, status_none), (202, 202));
+    assert_eq!(theirs, nobodys, "the answer says nothing about the address");
+    assert!(!theirs.to_string().contains(order_id), "{theirs}");
+    let (status, err) = app.call("POST", "/v1/orders/guest-links", &Who::Nobody, Some(ask("nope")), None).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("email")));
+
+    let mut res = app
+        .services
+        .store
+        .client()
+        .query("SELECT VALUE recipient FROM outbox WHERE kind = 'order_links'")
+        .await
+        .unwrap();
+    let recipients: Vec<String> = res.take(0).unwrap();
+    assert_eq!(recipients, vec!["buyer@example.com".to_string()]);
+}

@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "a good password";
@@ -130,11 +130,40 @@ async fn a_user_lists_restores_and_ends_sessions_across_devices_but_never_anothe
     assert_eq!(bob_list["items"].as_array().unwrap().len(), 2, "bob's sessions were untouched");
 }
 
+async fn session_rows(app: &TestApp) -> usize {
+    let mut res = app.services.store.client().query("RETURN count(SELECT id FROM session)").await.unwrap();
+    let count: Option<i64> = res.take(0).unwrap();
+    count.unwrap_or_default() as usize
+}
+
 #[tokio::test]
-async fn a_browser_gets_a_guest_session_cookie_on_its_first_page() {
+async fn browsing_without_a_cookie_writes_no_session_until_the_visitor_acts() {
     let app = spawn_app().await;
-    let res = app.client.get(format!("{}/", app.address)).header("accept", "text/html").send().await.unwrap();
-    assert_eq!(res.status(), 200);
+    let before = session_rows(&app).await;
+    for path in ["/", "/category/coffee", "/cart"] {
+        let res = app.client.get(format!("{}{path}", app.address)).header("accept", "text/html").send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(
+            res.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().starts_with("session=")),
+            "a page view sets no session cookie ({path})"
+        );
+    }
+    assert_eq!(session_rows(&app).await, before, "a page view writes no session row");
+
+    // The first action that needs one (the product page's add-to-cart form) starts the session
+    // and sets its cookie.
+    let product = app.services.catalog.featured(1).await.unwrap().remove(0);
+    let page = app.get(&format!("/product/{}", product.slug)).await.text().await.unwrap();
+    let start = page.find("action=\"/api/add_to_cart").expect("the add-to-cart form") + 8;
+    let action = page[start..].split('"').next().unwrap().to_string();
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = no_redirects
+        .post(format!("{}{action}", app.address))
+        .form(&[("product_id", product.id.0.as_str()), ("quantity", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
     let cookie = res
         .headers()
         .get_all("set-cookie")
@@ -143,11 +172,13 @@ async fn a_browser_gets_a_guest_session_cookie_on_its_first_page() {
         .find(|c| c.starts_with("session="))
         .expect("a session cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert_eq!(session_rows(&app).await, before + 1);
 
+    // The browser's next page sees its cart and gets no second session.
     let token = cookie.trim_start_matches("session=").split(';').next().unwrap().to_string();
     let again = app
         .client
-        .get(format!("{}/", app.address))
+        .get(format!("{}/cart", app.address))
         .header("accept", "text/html")
         .header("cookie", format!("session={token}"))
         .send()
@@ -157,6 +188,8 @@ async fn a_browser_gets_a_guest_session_cookie_on_its_first_page() {
         again.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().starts_with("session=")),
         "no second session"
     );
+    assert!(again.text().await.unwrap().contains(&product.name), "the cart page shows the added product");
+    assert_eq!(session_rows(&app).await, before + 1);
 }
 
 #[tokio::test]
