@@ -28,6 +28,19 @@ pub fn AccountSecurity(user: User) -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let email = ServerAction::<ChangeEmail>::new();
     let delete = ServerAction::<DeleteAccount>::new();
+    // The account is gone: what shows the user (the header, the cart) reloads, so the page the
+    // server redirects to shows a signed-out browser.
+    let (auth, cart) = (use_context::<super::AuthVersion>(), use_context::<crate::cart::CartVersion>());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete.value().get() {
+            if let Some(v) = auth {
+                v.bump();
+            }
+            if let Some(v) = cart {
+                v.bump();
+            }
+        }
+    });
     let verified = user.email_verified;
     view! {
         <section class="account__security">
