@@ -180,22 +180,10 @@ impl Checkout {
         let mut placed: PlacedOrder = serde_json::from_str(response)
             .map_err(|e| Error::invalid(field, format!("stored response unreadable: {e}")))?;
         if shopper.user_id().is_none() {
-            placed.access_token = self.guest_token(&placed.order.id).await?.map(|t| t.expose_secret().to_string());
+            let token = self.links.current(&self.store, &placed.order.id).await?;
+            placed.access_token = token.map(|t| t.expose_secret().to_string());
         }
         Ok(CheckoutOutcome { placed, replayed: true })
-    }
-
-    /// The token of a guest order's current link, when it can be derived (links issued before
-    /// derivation existed cannot).
-    async fn guest_token(&self, order_id: &str) -> Result<Option<secrecy::SecretString>> {
-        let mut res = self
-            .store
-            .db()
-            .query("SELECT VALUE access_issued FROM type::record('orders', $id) WHERE user_id = NONE")
-            .bind(("id", order_id.to_string()))
-            .await?;
-        let issued: Option<Option<i64>> = res.take(0)?;
-        Ok(issued.flatten().map(|issued| self.links.token(order_id, issued)))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -228,7 +228,9 @@ impl Orders {
         // Conditional on the status we judged, so two racing transitions cannot both apply.
         let restock = next == OrderStatus::Cancelled;
         // The notice is queued by the transition's own transaction: no move goes unannounced.
-        let mail = self.letters.composer.status_notice(&current, next);
+        let guest_link = self.links.current(&self.store, order_id).await?;
+        let token = guest_link.as_ref().map(secrecy::ExposeSecret::expose_secret);
+        let mail = self.letters.composer.status_notice(&current, next, token);
         let queues_mail = mail.is_some();
         let mut res = self
             .store

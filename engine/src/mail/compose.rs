@@ -99,8 +99,9 @@ impl Composer {
     }
 
     /// The notice for an order that moved to `status`, when that is news to the shopper
-    /// (shipped, cancelled, refunded); `None` for the others.
-    pub fn status_notice(&self, order: &Order, status: OrderStatus) -> Option<Mail> {
+    /// (shipped, cancelled, refunded); `None` for the others. `guest_token` (a guest order's
+    /// current link) makes its link open the order without an account.
+    pub fn status_notice(&self, order: &Order, status: OrderStatus, guest_token: Option<&str>) -> Option<Mail> {
         let (kind, headline, detail) = match status {
             OrderStatus::Shipped => (MailKind::OrderShipped, "is on its way", "It has left our warehouse."),
             OrderStatus::Cancelled => (
@@ -113,19 +114,17 @@ impl Composer {
             }
             _ => return None,
         };
-        // The guest's link needs the token, which only the receipt carried: point members at
-        // their account and guests at the receipt.
-        let link = format!("{}/orders/{}", self.settings.public_url, order.id);
+        // A guest's order opens with its current link; a member's through the account.
+        let link = self.order_link(&order.id, guest_token);
         let subject = format!("Your {} order {} {headline}", self.settings.shop_name, order.id);
+        let see = if guest_token.is_some() { "See your order" } else { "Signed in, you can see it here" };
         let text = format!(
-            "Your order {id} ({total}) {headline}. {detail}\n\nSigned in, you can see it here: {link}\n\
-             (Ordered as a guest? Use the link in your receipt.)\n",
+            "Your order {id} ({total}) {headline}. {detail}\n\n{see}: {link}\n",
             id = order.id,
             total = order.totals.total,
         );
         let html = format!(
-            "<p>Your order {id} ({total}) {headline}. {detail}</p><p><a href=\"{link}\">See your order</a> \
-             (ordered as a guest? use the link in your receipt)</p>",
+            "<p>Your order {id} ({total}) {headline}. {detail}</p><p><a href=\"{link}\">See your order</a></p>",
             id = escape(&order.id),
             total = order.totals.total,
             link = escape(&link),

@@ -6,6 +6,8 @@
 
 use crate::identity::opaque::hash_of;
 use crate::identity::JwtKeys;
+use crate::store::Store;
+use crate::Result;
 use base64::Engine as _;
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -54,6 +56,22 @@ impl GuestLinks {
     /// The `<duration>` a link lives, for the database.
     pub(crate) fn lifetime(&self) -> String {
         format!("{}d", self.days)
+    }
+
+    /// The token of a guest order's current, unexpired link (for a replayed checkout answer and
+    /// the status notices); `None` for a member's order, an expired link, or one issued before
+    /// links were derived.
+    pub(crate) async fn current(&self, store: &Store, order_id: &str) -> Result<Option<SecretString>> {
+        let mut res = store
+            .db()
+            .query(
+                "SELECT VALUE access_issued FROM type::record('orders', $id)
+                 WHERE user_id = NONE AND access_expires_at > time::now()",
+            )
+            .bind(("id", order_id.to_string()))
+            .await?;
+        let issued: Option<Option<i64>> = res.take(0)?;
+        Ok(issued.flatten().map(|issued| self.token(order_id, issued)))
     }
 
     /// The token of the link issued for `order_id` at `issued`.

@@ -211,6 +211,17 @@ async fn shipped_cancelled_and_refunded_orders_are_announced_and_other_moves_are
 }
 
 #[tokio::test]
+async fn a_guests_status_notice_carries_the_orders_current_link() {
+    let services = seeded().await;
+    let placed = guest_order(&services).await;
+    services.orders.set_status(&placed.order.id, OrderStatus::Shipped).await.unwrap();
+    let notice = outbox(&services.store).await.into_iter().find(|m| m.kind == "order_shipped").unwrap();
+    let link = format!("/orders/{}?token={}", placed.order.id, placed.access_token.as_deref().unwrap());
+    assert!(notice.body_text.as_deref().unwrap().contains(&link), "{:?}", notice.body_text);
+    assert!(notice.body_html.as_deref().unwrap().contains(&link));
+}
+
+#[tokio::test]
 async fn the_teams_reply_to_a_member_is_mailed_with_a_link_back_to_the_chat() {
     use engine::assistant::handoffs::HandoffStatus;
     let services = seeded().await;
