@@ -36,6 +36,8 @@ pub async fn start_shop_with(extra: &[(&str, String)]) -> anyhow::Result<Shop> {
     vars.extend(extra.iter().cloned());
     let config =
         server::Config::from_lookup(|name| vars.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))?;
+    // The shop's errors (LOG_LEVEL=error) reach the terminal, so a failed run says why.
+    server::telemetry::init(&config);
     let leptos = leptos::prelude::get_configuration(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")))
         .context("reading Leptos.toml")?;
     let mut options = leptos.leptos_options;

@@ -211,7 +211,9 @@ async fn converse(client: &reqwest::Client, base: &str, token: &str, message: &s
             break;
         }
     }
-    anyhow::ensure!(seen.contains("event: done"), "no done event");
+    // A stream that ends otherwise says why in its last event (`error` {code, message}).
+    let last = seen.trim_end().rsplit("\n\n").next().unwrap_or_default().to_string();
+    anyhow::ensure!(seen.contains("event: done"), "no done event; the stream ended with: {last}");
     Ok(Timing {
         first_event: first_event.unwrap_or_default(),
         first_token: first_token.unwrap_or_default(),

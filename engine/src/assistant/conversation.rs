@@ -108,16 +108,9 @@ pub async fn store(
              role = $role, text = $text, intent = $intent, confidence = $confidence, parts_json = $parts,
              actions_json = $actions, shown = $shown, brain = $brain, tokens = $tokens
          RETURN VALUE record::id(id);";
-    // The meter is written only by replies that spent tokens (most messages skip the statement).
-    let spent = message.tokens.is_some_and(|t| t > 0) && message.meter.is_some();
-    let sql = if spent {
-        format!("{CREATE} UPSERT type::record('llm_usage', $meter) SET spent = (spent ?? 0) + $tokens;")
-    } else {
-        CREATE.to_string()
-    };
     let mut res = store
         .db()
-        .query(sql)
+        .query(CREATE)
         .bind(("owner", shopper.scope()))
         .bind(("session_id", session_id.to_string()))
         .bind(("channel", channel.to_string()))
@@ -130,12 +123,42 @@ pub async fn store(
         .bind(("actions", to_json(message.actions)?))
         .bind(("shown", message.shown))
         .bind(("brain", message.brain.map(str::to_string)))
-        .bind(("meter", message.meter.unwrap_or_default().to_string()))
         .bind(("tokens", message.tokens.map(|t| i64::try_from(t).unwrap_or(i64::MAX))))
         .await?
         .check()?;
     let ids: Vec<String> = res.take(0)?;
-    ids.into_iter().next().ok_or(Error::NotFound("message"))
+    let id = ids.into_iter().next().ok_or(Error::NotFound("message"))?;
+    // Only replies that spent tokens touch the meter (most messages skip it).
+    if let (Some(meter), Some(tokens)) = (message.meter, message.tokens.filter(|t| *t > 0)) {
+        let shard = meter_shard(&shopper.scope());
+        crate::store::retry_conflicts(|| add_tokens(store, meter, shard, tokens)).await?;
+    }
+    Ok(id)
+}
+
+/// Rows one meter is spread over. Guests behind one address (a NAT, an office) share a meter;
+/// on one row their replies, answered at once, would keep conflicting. A shopper always writes
+/// the same row (their own replies come one after another), and a read sums at most this many.
+const METER_SHARDS: u64 = 8;
+
+/// The row of `meter` that shopper `scope` writes (a fixed fold: the same on every server).
+fn meter_shard(scope: &str) -> i64 {
+    let folded = scope.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    i64::try_from(folded % METER_SHARDS).unwrap_or(0)
+}
+
+async fn add_tokens(store: &Store, meter: &str, shard: i64, tokens: u64) -> Result<()> {
+    store
+        .db()
+        .query(
+            "UPSERT type::record('llm_usage', [$meter, $shard]) SET meter = $meter, tokens = (tokens ?? 0) + $tokens",
+        )
+        .bind(("meter", meter.to_string()))
+        .bind(("shard", shard))
+        .bind(("tokens", i64::try_from(tokens).unwrap_or(i64::MAX)))
+        .await?
+        .check()?;
+    Ok(())
 }
 
 /// The last `limit` turns of the shopper's conversation, oldest first.
@@ -182,11 +205,11 @@ pub fn meter(shopper: &Shopper, client: Option<&str>, now_unix: i64) -> String {
     }
 }
 
-/// Language-model tokens spent on `meter` (one row, a running sum).
+/// Language-model tokens spent on `meter` (the sum of its few rows).
 pub async fn tokens_spent(store: &Store, meter: &str) -> Result<u64> {
     let mut res = store
         .db()
-        .query("SELECT VALUE spent FROM ONLY type::record('llm_usage', $meter)")
+        .query("RETURN math::sum(SELECT VALUE tokens FROM llm_usage WHERE meter = $meter)")
         .bind(("meter", meter.to_string()))
         .await?;
     let spent: Option<i64> = res.take(0)?;

@@ -32,7 +32,7 @@ const DELETE: &str = "BEGIN TRANSACTION;
     DELETE signal WHERE owner = $owner;
     DELETE likes WHERE in = $user;
     DELETE avoids WHERE in = $user;
-    DELETE llm_usage WHERE string::starts_with(<string> record::id(id), $meter_prefix);
+    DELETE llm_usage WHERE string::starts_with(meter, $meter_prefix);
     DELETE $user;
     COMMIT TRANSACTION;";
 

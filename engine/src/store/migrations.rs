@@ -67,6 +67,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "guest_links_and_payment_attempts",
         sql: include_str!("migrations/0016_guest_links_and_payment_attempts.surql"),
     },
+    Migration { version: 17, name: "llm_usage_entries", sql: include_str!("migrations/0017_llm_usage_entries.surql") },
 ];
 
 /// What a start-up did to the schema.

@@ -246,6 +246,44 @@ async fn the_token_budget_is_per_shopper_per_day_not_per_session() {
     assert_eq!(meter(&elsewhere, Some("1.2.3.4"), 86_400 * 3 - 1), "client:1.2.3.4:2");
 }
 
+/// Guests behind one address (a NAT, an office) share a meter; answered at once, they all wrote
+/// its one row and most failed on write conflicts (found by the assistant benchmark).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_guests_behind_one_address_are_answered_at_once_and_every_reply_is_metered() {
+    const GUESTS: usize = 50;
+    let (services, fake) = with_llm(Vec::new(), |s| s.daily_token_budget = 10_000_000).await;
+    // All replies arrive together, as under load.
+    fake.always(Reply::words("Here you are.")).first_chunk_delay(Duration::from_millis(50));
+    let mut asks = Vec::new();
+    for i in 0..GUESTS {
+        let (shopper, _) = guest(&services).await;
+        let services = services.clone();
+        asks.push(tokio::spawn(async move {
+            let session = format!("s{i}");
+            services.assistant.process_message_from("203.0.113.7", &shopper, &session, Channel::Web, "hello").await
+        }));
+    }
+    for ask in asks {
+        assert_eq!(ask.await.unwrap().unwrap().text, "Here you are.");
+    }
+    assert_eq!(fake.requests().len(), GUESTS);
+    let mut res = services
+        .store
+        .client()
+        .query("RETURN math::sum(SELECT VALUE tokens FROM message WHERE role = 'assistant' AND tokens != NONE)")
+        .await
+        .unwrap();
+    let replied: Option<i64> = res.take(0).unwrap();
+    let meter = engine::assistant::conversation::meter(
+        &engine::shopper::Shopper::Guest { session_id: "any".into() },
+        Some("203.0.113.7"),
+        engine::clock::Clock::now_unix(&engine::clock::SystemClock),
+    );
+    let spent = engine::assistant::conversation::tokens_spent(&services.store, &meter).await.unwrap();
+    assert!(spent > 0);
+    assert_eq!(spent, u64::try_from(replied.unwrap()).unwrap(), "every reply's tokens are on the meter");
+}
+
 #[tokio::test]
 async fn a_spent_token_budget_sends_the_session_to_the_builtin_brain() {
     let (services, fake) =
