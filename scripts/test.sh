@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then runs every test.
+#  0. Formatting and lints (clippy with warnings denied), for the server build and the WASM build.
 #  1. Rust unit and integration tests per crate with the server features (never ssr + hydrate).
 #  2. The WASM build's dependency tree must hold no server crate.
 #  3. Builds the site with cargo-leptos, starts the real server on a fresh in-memory database,
@@ -11,6 +12,13 @@ scripts/install-tools.sh
 
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
+
+echo "== Format and lints"
+cargo fmt --all --check
+# Two feature sets, never one build with both `ssr` and `hydrate`: the server's crates (with the
+# benchmarks and test fixtures), then the browser's.
+cargo clippy -p model -p engine -p app -p server -p bench -p fake-openai -p smtp-sink --all-targets -- -D warnings
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
 echo "== Rust tests"
 cargo test -p model -p engine -p app -p server 2>&1 | tee "$LOG"

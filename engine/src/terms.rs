@@ -54,7 +54,11 @@ impl Facts<'_> {
     pub fn render(&self, template: &str) -> String {
         let money = |amount| Money::new(amount, self.pricing.currency).to_string();
         let bps = self.pricing.tax_rate_bps;
-        let tax = if bps % 100 == 0 { format!("{} %", bps / 100) } else { format!("{}.{:02} %", bps / 100, bps % 100) };
+        let tax = if bps.is_multiple_of(100) {
+            format!("{} %", bps / 100)
+        } else {
+            format!("{}.{:02} %", bps / 100, bps % 100)
+        };
         let pairs = [
             ("{standard_shipping}", money(self.pricing.standard_shipping)),
             ("{express_shipping}", money(self.pricing.express_shipping)),

@@ -14,7 +14,8 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
-    extra: Extra,
+    // Boxed: most errors carry none, and every `Result<_, ApiError>` stays small.
+    extra: Box<Extra>,
 }
 
 /// Details some errors add so a client can act without parsing the message.
@@ -64,7 +65,7 @@ impl ApiError {
             code: "validation_failed",
             message: format!("{field}: {}", message.into()),
             field: Some(field.to_string()),
-            extra: Extra::default(),
+            extra: Box::default(),
         }
     }
 
@@ -74,7 +75,7 @@ impl ApiError {
     }
 
     fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
-        Self { status, code, message: message.into(), field: None, extra: Extra::default() }
+        Self { status, code, message: message.into(), field: None, extra: Box::default() }
     }
 
     /// 401 `unauthenticated`: this needs a signed-in user.
@@ -129,7 +130,7 @@ impl ApiError {
             code: "internal",
             message: "Something went wrong on our side. Quote the x-request-id header if you contact us.".into(),
             field: None,
-            extra: Extra::default(),
+            extra: Box::default(),
         }
     }
 }
@@ -143,12 +144,12 @@ impl From<engine::Error> for ApiError {
             engine::Error::Forbidden => Self::forbidden(),
             engine::Error::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", message),
             engine::Error::OutOfStock { product, available } => Self {
-                extra: Extra { available: Some(available), ..Extra::default() },
+                extra: Box::new(Extra { available: Some(available), ..Extra::default() }),
                 ..Self::new(StatusCode::CONFLICT, "out_of_stock", &format!("Only {available} of {product} available."))
             },
             engine::Error::InvalidDiscount(reason) => Self {
                 field: Some("code".into()),
-                extra: Extra { reason: Some(reason.code()), ..Extra::default() },
+                extra: Box::new(Extra { reason: Some(reason.code()), ..Extra::default() }),
                 ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "discount_rejected", &capitalized(&reason.to_string()))
             },
             engine::Error::PaymentDeclined(message) => {
@@ -176,7 +177,7 @@ impl From<engine::Error> for ApiError {
                 "A request with this Idempotency-Key is still being processed; retry in a moment.",
             ),
             engine::Error::InvalidTransition { current, requested } => Self {
-                extra: Extra { current_status: Some(current.as_str()), ..Extra::default() },
+                extra: Box::new(Extra { current_status: Some(current.as_str()), ..Extra::default() }),
                 ..Self::new(
                     StatusCode::CONFLICT,
                     "invalid_transition",
@@ -184,7 +185,7 @@ impl From<engine::Error> for ApiError {
                 )
             },
             engine::Error::RateLimited { retry_after_secs } => Self {
-                extra: Extra { retry_after: Some(retry_after_secs), ..Extra::default() },
+                extra: Box::new(Extra { retry_after: Some(retry_after_secs), ..Extra::default() }),
                 ..Self::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate_limited",
@@ -204,7 +205,7 @@ fn capitalized(text: &str) -> String {
 impl ApiError {
     fn into_body(self) -> ErrorBody {
         ErrorBody {
-            error: ErrorDetail { code: self.code, message: self.message, field: self.field, extra: self.extra },
+            error: ErrorDetail { code: self.code, message: self.message, field: self.field, extra: *self.extra },
         }
     }
 
