@@ -4,18 +4,15 @@ mod auth;
 mod cart;
 mod catalog;
 mod checkout;
-mod error;
 mod handoffs;
 mod interactions;
-mod json;
 mod memory;
 mod openapi;
 mod orders;
 mod outbox;
 mod sessions;
 
-pub use error::{ApiError, ErrorBody, ErrorDetail};
-
+use crate::edge::ApiError;
 use crate::AppState;
 use axum::routing::{get, patch, post};
 use axum::Router;

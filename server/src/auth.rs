@@ -1,7 +1,7 @@
 //! Who is calling: extractors for "authenticated user", "maybe a user" and "admin", the token
 //! cookies a browser carries, and the cross-site guard for cookie-authenticated writes.
 
-use crate::api::ApiError;
+use crate::edge::ApiError;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod client;
 pub mod config;
+pub mod edge;
 pub mod health;
 pub mod middleware;
 pub mod pictures;

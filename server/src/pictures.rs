@@ -1,6 +1,6 @@
 //! `GET /images/products/{slug}.svg`: product pictures drawn from catalog data.
 
-use crate::api::ApiError;
+use crate::edge::ApiError;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;

@@ -4,7 +4,7 @@
 //! (IPv6 per /64, see `engine::client`). Static files and health checks are not limited.
 //! Refusals are 429 with `Retry-After`: JSON in the API's error shape, plain text for pages.
 
-use crate::api::{ErrorBody, ErrorDetail};
+use crate::edge::{ErrorBody, ErrorDetail};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;

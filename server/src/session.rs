@@ -2,8 +2,8 @@
 //! (browsers). A browser browsing without a cookie has no session (nothing is written for a
 //! page view); its first action that needs one (a cart change, a chat message) starts it.
 
-use crate::api::ApiError;
 use crate::auth::cookie;
+use crate::edge::ApiError;
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

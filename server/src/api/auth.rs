@@ -1,9 +1,9 @@
 //! `/v1/auth`: register, login, refresh, logout and me. Browsers also get the tokens as cookies.
 
-use super::json::ApiJson;
-use super::{ApiError, ErrorBody};
 use crate::auth::{self, AuthUser, Transport};
 use crate::client::{ClientKey, Via};
+use crate::edge::ApiJson;
+use crate::edge::{ApiError, ErrorBody};
 use crate::session;
 use crate::AppState;
 use axum::body::Bytes;

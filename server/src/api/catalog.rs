@@ -1,9 +1,9 @@
 //! `GET /v1/categories`, `GET /v1/products` (search, filters, sort, facets) and
 //! `GET /v1/products/{id or slug}`.
 
-use super::json::ApiJson;
-use super::{ApiError, ErrorBody};
 use crate::auth::AdminUser;
+use crate::edge::ApiJson;
+use crate::edge::{ApiError, ErrorBody};
 use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::{Path, Query, State};

@@ -1,7 +1,7 @@
 //! `POST /v1/checkout`: places an order from the caller's cart, exactly once per Idempotency-Key.
 
-use super::json::ApiJson;
-use super::{ApiError, ErrorBody};
+use crate::edge::ApiJson;
+use crate::edge::{ApiError, ErrorBody};
 use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::State;

@@ -1,9 +1,9 @@
 //! The team's queue of hand-offs (admins): `GET /v1/admin/handoffs?status=open|closed` and
 //! `POST /v1/admin/handoffs/{id}/reply` {text}, the same engine calls as the dashboard.
 
-use super::json::ApiJson;
-use super::{ApiError, ErrorBody};
 use crate::auth::AdminUser;
+use crate::edge::ApiJson;
+use crate::edge::{ApiError, ErrorBody};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;

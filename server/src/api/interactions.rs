@@ -2,8 +2,8 @@
 //! JSON reply or, with `Accept: text/event-stream`, as Server-Sent Events; and the stored
 //! conversation.
 
-use super::json::ApiJson;
-use super::{ApiError, ErrorBody};
+use crate::edge::ApiJson;
+use crate::edge::{ApiError, ErrorBody};
 use crate::session::{CurrentSession, CurrentShopper};
 use crate::AppState;
 use axum::extract::{Query, State};

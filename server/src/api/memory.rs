@@ -1,8 +1,8 @@
 //! `/v1/memory`: what the shop remembers about the caller (preferences, affinities, history),
 //! to see, edit, export and erase; and `/v1/recommendations` with a reason per product.
 
-use super::json::ApiJson;
-use super::{ApiError, ErrorBody};
+use crate::edge::ApiJson;
+use crate::edge::{ApiError, ErrorBody};
 use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::{Path, Query, State};

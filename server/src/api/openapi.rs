@@ -25,7 +25,7 @@ use utoipa::OpenApi;
         super::memory::export, super::memory::recommendations,
         crate::health::health, crate::health::ready
     ),
-    components(schemas(super::ErrorBody, crate::health::Health)),
+    components(schemas(crate::edge::ErrorBody, crate::health::Health)),
     tags((name = "catalog", description = "Products and categories"), (name = "auth", description = "Accounts and tokens"), (name = "sessions", description = "Guest and user sessions on every channel"), (name = "cart", description = "The caller's cart: a guest session's, or the user's on every channel"), (name = "checkout", description = "Placing orders, idempotently"), (name = "orders", description = "Orders and their tracking"), (name = "admin", description = "Running the shop (admins only)"), (name = "assistant", description = "The shopping assistant, on any channel"), (name = "memory", description = "What the shop remembers about the caller, and recommendations"), (name = "operations", description = "Liveness and readiness"))
 )]
 pub struct ApiDoc;

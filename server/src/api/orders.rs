@@ -1,9 +1,9 @@
 //! `/v1/orders`: a shopper's orders and their tracking, cancellation, and the admin's status
 //! moves under `/v1/admin/orders`.
 
-use super::json::ApiJson;
-use super::{ApiError, ErrorBody};
 use crate::auth::{AdminUser, AuthUser, MaybeUser};
+use crate::edge::ApiJson;
+use crate::edge::{ApiError, ErrorBody};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;

@@ -1,8 +1,8 @@
 //! The outbox (admins): `GET /v1/admin/outbox?status=dead|pending|sent` and
 //! `POST /v1/admin/outbox/{id}/retry` for a message that failed every attempt.
 
-use super::{ApiError, ErrorBody};
 use crate::auth::AdminUser;
+use crate::edge::{ApiError, ErrorBody};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;

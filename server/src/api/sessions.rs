@@ -1,8 +1,8 @@
 //! `/v1/sessions`: start a guest session (API clients), and a signed-in user's list, restore
 //! and end of their sessions on every channel.
 
-use super::{ApiError, ErrorBody};
 use crate::auth::AuthUser;
+use crate::edge::{ApiError, ErrorBody};
 use crate::session::{self, CurrentSession};
 use crate::AppState;
 use axum::extract::{Path, State};
