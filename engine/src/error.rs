@@ -81,6 +81,17 @@ pub enum Error {
         #[source]
         source: Box<surrealdb::Error>,
     },
+    /// An applied migration's text changed since it ran here: the schema would no longer be what
+    /// the code says it is.
+    #[error(
+        "migration {version} ({name}) was edited after this database applied it; restore its text and put the change in a new migration"
+    )]
+    MigrationEdited {
+        /// The edited migration.
+        version: u32,
+        /// Its name.
+        name: &'static str,
+    },
     /// Password hashing failed (bad parameters or a poisoned worker).
     #[error("password hashing failed: {0}")]
     PasswordHash(String),

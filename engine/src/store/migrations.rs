@@ -82,6 +82,12 @@ pub struct MigrationReport {
 #[derive(SurrealValue)]
 struct AppliedRow {
     version: i64,
+    checksum: Option<String>,
+}
+
+/// SHA-256 of a migration's text, hex: recorded when it is applied and compared at every start.
+fn checksum(sql: &str) -> String {
+    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, sql.as_bytes()))
 }
 
 pub(super) async fn apply(store: &Store) -> Result<MigrationReport> {
@@ -91,24 +97,45 @@ pub(super) async fn apply(store: &Store) -> Result<MigrationReport> {
          DEFINE FIELD IF NOT EXISTS version ON schema_migration TYPE int;
          DEFINE FIELD IF NOT EXISTS name ON schema_migration TYPE string;
          DEFINE FIELD IF NOT EXISTS applied_at ON schema_migration TYPE datetime;
+         DEFINE FIELD IF NOT EXISTS checksum ON schema_migration TYPE option<string>;
          DEFINE INDEX IF NOT EXISTS schema_migration_version ON schema_migration FIELDS version UNIQUE;",
     )
     .await?
     .check()?;
-    let mut res = db.query("SELECT version FROM schema_migration ORDER BY version").await?;
-    let done: Vec<AppliedRow> = res.take(0)?;
-    let done: Vec<u32> = done.into_iter().filter_map(|r| u32::try_from(r.version).ok()).collect();
+    let mut res = db.query("SELECT version, checksum FROM schema_migration ORDER BY version").await?;
+    let rows: Vec<AppliedRow> = res.take(0)?;
+    let mut done = Vec::new();
+    for row in rows {
+        let Some(m) = MIGRATIONS.iter().find(|m| i64::from(m.version) == row.version) else { continue };
+        let expected = checksum(m.sql);
+        match row.checksum {
+            Some(found) if found != expected => {
+                return Err(Error::MigrationEdited { version: m.version, name: m.name });
+            }
+            Some(_) => {}
+            // Applied before checksums were recorded: its text now is taken as what ran.
+            None => {
+                db.query("UPDATE schema_migration SET checksum = $checksum WHERE version = $version")
+                    .bind(("checksum", expected))
+                    .bind(("version", row.version))
+                    .await?
+                    .check()?;
+            }
+        }
+        done.push(m.version);
+    }
 
     let mut applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
         let sql = format!(
-            "BEGIN TRANSACTION;\n{}\nCREATE schema_migration SET version = $version, name = $name, applied_at = time::now();\nCOMMIT TRANSACTION;",
+            "BEGIN TRANSACTION;\n{}\nCREATE schema_migration SET version = $version, name = $name, applied_at = time::now(), checksum = $checksum;\nCOMMIT TRANSACTION;",
             m.sql
         );
         let fail = |source| Error::Migration { version: m.version, name: m.name, source: Box::new(source) };
         db.query(sql)
             .bind(("version", i64::from(m.version)))
             .bind(("name", m.name))
+            .bind(("checksum", checksum(m.sql)))
             .await
             .map_err(fail)?
             .check()

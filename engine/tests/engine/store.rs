@@ -16,6 +16,33 @@ async fn a_second_start_applies_no_migration_and_leaves_the_schema_as_it_was() {
 }
 
 #[tokio::test]
+async fn a_migration_edited_after_it_was_applied_stops_the_start_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("db").display());
+    let (store, _) = Store::connect(&url).await.unwrap();
+    // What an edit of migration 3's text looks like to the next start.
+    store.client().query("UPDATE schema_migration SET checksum = 'an older text' WHERE version = 3").await.unwrap();
+    drop(store);
+
+    let mut outcome = None;
+    for _ in 0..50 {
+        match Store::connect(&url).await {
+            // The previous handle may still hold the file lock for a moment.
+            Err(e) if !matches!(e, engine::Error::MigrationEdited { .. }) => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            other => {
+                outcome = Some(other);
+                break;
+            }
+        }
+    }
+    let err = outcome.expect("the store reopened or refused").map(|_| ()).unwrap_err();
+    assert!(matches!(err, engine::Error::MigrationEdited { version: 3, .. }), "{err:?}");
+    assert!(err.to_string().contains("migration 3"), "{err}");
+}
+
+#[tokio::test]
 async fn committed_data_survives_a_restart_of_the_embedded_database() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("surrealkv://{}", dir.path().join("db").display());
