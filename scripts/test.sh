@@ -41,7 +41,7 @@ SERVER_LOG=$(mktemp)
 export E2E_MAIL_DIR
 E2E_MAIL_DIR=$(mktemp -d)
 SINK_LOG=$(mktemp)
-"$TOOLS_DIR/venv/bin/python" bench/smtp-sink/smtp_sink.py "$E2E_MAIL_DIR" > "$SINK_LOG" 2>&1 &
+"$TOOLS_DIR/venv/bin/python" testing/smtp-sink/smtp_sink.py "$E2E_MAIL_DIR" > "$SINK_LOG" 2>&1 &
 SINK_PID=$!
 for _ in $(seq 1 100); do grep -q '^listening ' "$SINK_LOG" && break; sleep 0.1; done
 SMTP_PORT=$(awk '/^listening /{print $2; exit}' "$SINK_LOG")
