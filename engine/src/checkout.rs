@@ -12,7 +12,6 @@ pub mod payment;
 use crate::cart::{Carts, PricedCart};
 use crate::catalog::index::ListingIndex;
 use crate::clock::Clock;
-use crate::clock::SystemClock;
 use crate::identity::opaque::new_token;
 use crate::orders::GuestLinks;
 use crate::shopper::Shopper;
@@ -46,6 +45,13 @@ pub struct Checkout {
     letters: crate::mail::Letters,
     terms: Arc<crate::terms::Terms>,
     links: GuestLinks,
+}
+
+/// What reconciliation did with one stale attempt.
+enum Settled {
+    Refunded,
+    Closed,
+    Deferred,
 }
 
 /// What one reconciliation round did.
@@ -239,7 +245,7 @@ impl Checkout {
         };
 
         // Guests reach their order with a link; members through their account.
-        let link = shopper.user_id().is_none().then(|| self.links.issue(&order_id, SystemClock.now_unix()));
+        let link = shopper.user_id().is_none().then(|| self.links.issue(&order_id, self.clock.now_unix()));
         let placed = self.draft(&order_id, email, delivery, pay, &cart, &totals, link.as_ref().map(|l| &l.token));
         let order_json = order_content(shopper, &placed.order, &charge, link.as_ref());
         let mut tries = 0;
@@ -318,36 +324,42 @@ impl Checkout {
     pub async fn reconcile(&self) -> Result<Reconciled> {
         let mut done = Reconciled::default();
         for stale in attempts::stale(&self.store, RECONCILE_AFTER_SECS, 100).await? {
-            match attempts::judge(&self.store, &stale).await? {
-                attempts::Verdict::Ordered => done.closed += 1,
-                attempts::Verdict::InUse => done.deferred += 1,
-                attempts::Verdict::Orphaned => {
-                    let charge = match &stale.charge_id {
-                        Some(id) => Ok(Some(id.clone())),
-                        None => self.payments.find_charge(&stale.payment_key).await.map(|c| c.map(|c| c.id)),
-                    };
-                    match charge {
-                        Ok(Some(charge_id)) => {
-                            if self.give_back(&stale.payment_key, &charge_id, &stale.order_id).await {
-                                tracing::warn!(order = %stale.order_id, charge = %charge_id, "refunded a charge that never became an order");
-                                done.refunded += 1;
-                            } else {
-                                done.deferred += 1;
-                            }
-                        }
-                        Ok(None) => {
-                            attempts::forget(&self.store, &stale.payment_key).await?;
-                            done.closed += 1;
-                        }
-                        Err(e) => {
-                            tracing::warn!(order = %stale.order_id, error = %e, "could not ask the provider about a charge; next round");
-                            done.deferred += 1;
-                        }
-                    }
-                }
+            let settled = match attempts::judge(&self.store, &stale).await? {
+                attempts::Verdict::Ordered => Settled::Closed,
+                attempts::Verdict::InUse => Settled::Deferred,
+                attempts::Verdict::Orphaned => self.settle_orphan(&stale).await?,
+            };
+            match settled {
+                Settled::Refunded => done.refunded += 1,
+                Settled::Closed => done.closed += 1,
+                Settled::Deferred => done.deferred += 1,
             }
         }
         Ok(done)
+    }
+
+    /// Gives back an orphaned attempt's charge (from its record, else asked of the provider by
+    /// its key), or closes it when nothing was charged.
+    async fn settle_orphan(&self, stale: &attempts::Stale) -> Result<Settled> {
+        let charge = match &stale.charge_id {
+            Some(id) => Ok(Some(id.clone())),
+            None => self.payments.find_charge(&stale.payment_key).await.map(|c| c.map(|c| c.id)),
+        };
+        Ok(match charge {
+            Ok(Some(charge_id)) if self.give_back(&stale.payment_key, &charge_id, &stale.order_id).await => {
+                tracing::warn!(order = %stale.order_id, charge = %charge_id, "refunded a charge that never became an order");
+                Settled::Refunded
+            }
+            Ok(Some(_)) => Settled::Deferred,
+            Ok(None) => {
+                attempts::forget(&self.store, &stale.payment_key).await?;
+                Settled::Closed
+            }
+            Err(e) => {
+                tracing::warn!(order = %stale.order_id, error = %e, "could not ask the provider about a charge; next round");
+                Settled::Deferred
+            }
+        })
     }
 
     /// Reconciles now and then every `every`, until the task is dropped.
