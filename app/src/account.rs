@@ -8,7 +8,7 @@ mod recovery;
 mod renew;
 mod security;
 
-pub use api::{current_account, end_my_session, my_sessions, register_account, sign_in, sign_out, SessionOverview};
+pub use api::{current_account, end_my_session, my_sessions, register_account, sign_in, sign_out};
 pub use pages::{AccountPage, LoginPage, RegisterPage};
 pub use recovery::{ForgotPage, ResetPage, VerifyPage};
 pub use renew::keep_signed_in;

@@ -1,7 +1,9 @@
 //! Server-only glue (the one `cfg(feature = "ssr")` module): reaching the engine from server
-//! functions, mapping engine errors to [`AppError`], and response status for pages.
+//! functions, resolving the caller through the engine's one resolver (`engine::callers`, over
+//! the shop's cookie policy in `model::cookies`), mapping engine errors to [`AppError`], and
+//! response status for pages.
 
-pub mod cookies;
+pub use model::cookies;
 
 use crate::error::AppError;
 use engine::Services;
@@ -67,17 +69,20 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The credentials this request presents (tokens in headers or cookies).
+pub fn presented() -> cookies::Presented {
+    cookies::Presented::from_headers(&request_headers(), transport())
+}
+
+/// A presented token that is not valid (expired, forged, revoked).
+fn sign_in_expired() -> AppError {
+    AppError::Unauthorized("Your sign-in has expired; sign in again.".into())
+}
+
 /// The signed-in user's token claims, from the bearer header or the access cookie. No token is
 /// `None`; a bad one is an error (never a silent guest).
 pub fn current_claims() -> Result<Option<engine::identity::AccessClaims>, AppError> {
-    let headers = request_headers();
-    let Some(token) = cookies::presented_token(&headers, transport()) else { return Ok(None) };
-    services()?
-        .identity
-        .tokens
-        .validate(&token)
-        .map(Some)
-        .map_err(|_| AppError::Unauthorized("Your sign-in has expired; sign in again.".into()))
+    services()?.callers.user(&presented()).map_err(|_| sign_in_expired())
 }
 
 /// The signed-in user's claims, or 401.
@@ -85,11 +90,12 @@ pub fn require_claims() -> Result<engine::identity::AccessClaims, AppError> {
     current_claims()?.ok_or_else(|| AppError::Unauthorized("Sign in to see this.".into()))
 }
 
-/// Who is shopping here (see `engine::sessions::Sessions::shopper`).
+/// Who is shopping here (see `engine::callers::Callers::shopper`).
 async fn shopper_lookup() -> Result<engine::sessions::ShopperLookup, AppError> {
-    let user = current_claims()?.map(|c| c.sub);
-    let token = cookies::cookie(&request_headers(), transport().session()).map(secrecy::SecretString::from);
-    Ok(services()?.sessions.shopper(user.as_deref(), token.as_ref()).await?)
+    services()?.callers.shopper(&presented()).await.map_err(|e| match e {
+        engine::Error::Unauthorized => sign_in_expired(),
+        other => other.into(),
+    })
 }
 
 /// Who is shopping: the signed-in user, else this browser's guest session; `None` when the
@@ -108,12 +114,12 @@ pub async fn shopper_for_change() -> Result<engine::shopper::Shopper, AppError> 
     use engine::sessions::ShopperLookup;
     match shopper_lookup().await? {
         ShopperLookup::Found(shopper) => Ok(shopper),
-        ShopperLookup::SignInExpired => Err(AppError::Unauthorized("Your sign-in has expired; sign in again.".into())),
+        ShopperLookup::SignInExpired => Err(sign_in_expired()),
         ShopperLookup::NoSession => {
             let headers = request_headers();
             let device = cookies::device(&headers);
             let (session, token) = services()?.sessions.start(model::Channel::Web, &device, None).await?;
-            set_cookie(&cookies::session_cookie(&token, transport()));
+            set_cookie(&cookies::session_cookie(secrecy::ExposeSecret::expose_secret(&token), transport()));
             Ok(engine::shopper::Shopper::Guest { session_id: session.info.id })
         }
     }
@@ -179,7 +185,15 @@ impl From<engine::Error> for AppError {
             engine::Error::InvalidTransition { current, .. } => {
                 AppError::Conflict(format!("This order is {} and can no longer be changed that way.", current.as_str()))
             }
-            internal => {
+            // Listed one by one, no catch-all: a new engine variant does not compile until it
+            // is mapped here (and in the API's `ApiError`).
+            internal @ (engine::Error::PaymentProvider(_)
+            | engine::Error::Keys(_)
+            | engine::Error::Database(_)
+            | engine::Error::Migration { .. }
+            | engine::Error::MigrationEdited { .. }
+            | engine::Error::PasswordHash(_)
+            | engine::Error::Join(_)) => {
                 let request_id = request_id();
                 // Logged once here, at the boundary, with its cause chain; the page gets the id.
                 tracing::error!(%request_id, error = %engine::error::error_chain(&internal), "server function failed");
@@ -198,7 +212,7 @@ pub async fn signed_in_browser(
     let headers = request_headers();
     let transport = transport();
     let refresh_secs = u64::from(services.identity.refresh.ttl_days()) * 24 * 3600;
-    let presented = cookies::cookie(&headers, transport.session()).map(secrecy::SecretString::from);
+    let presented = cookies::presented_session(&headers, transport).map(secrecy::SecretString::from);
     let device = cookies::device(&headers);
     let session = services.continue_signed_in(&issued, presented.as_ref(), model::Channel::Web, &device).await?;
     for cookie in cookies::login_cookies(
@@ -211,7 +225,7 @@ pub async fn signed_in_browser(
         set_cookie(&cookie);
     }
     if let Some(token) = session.new_token {
-        set_cookie(&cookies::session_cookie(&token, transport));
+        set_cookie(&cookies::session_cookie(token.expose_secret(), transport));
     }
     Ok(issued.user)
 }

@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::identity::opaque::new_token;
 use crate::orders::GuestLinks;
 use crate::shopper::Shopper;
+use crate::store::failure::{self, Constraint, Failure};
 use crate::store::Store;
 use crate::{Error, Result};
 use idempotency::{Attempt, Claim};
@@ -502,16 +503,17 @@ impl Checkout {
                 .bind((format!("p{i}"), line.product_id.0.clone()))
                 .bind((format!("q{i}"), i64::from(line.quantity)));
         }
-        let mut res = query.await.map_err(|e| classify(&e.to_string()).unwrap_or(TxFailure::Other(e.into())))?;
+        let mut res =
+            query.await.map_err(|e| tx_failure(&failure::classify(&e)).unwrap_or(TxFailure::Other(e.into())))?;
         let errors = res.take_errors();
         if errors.is_empty() {
             return Ok(());
         }
-        let messages: Vec<String> = errors.values().map(ToString::to_string).collect();
-        Err(messages.iter().find_map(|m| classify(m)).unwrap_or_else(|| {
+        let failures: Vec<Failure> = errors.values().map(failure::classify).collect();
+        Err(failures.iter().find_map(tx_failure).unwrap_or_else(|| {
             // Report the statement that failed, not the ones skipped because of it.
             let mut errors: Vec<_> = errors.into_values().collect();
-            errors.sort_by_key(|e| is_consequence(&e.to_string()));
+            errors.sort_by_key(|e| failure::classify(e) == Failure::Skipped);
             TxFailure::Other(errors.into_iter().next().map_or(Error::Conflict("checkout failed"), Error::from))
         }))
     }
@@ -685,11 +687,6 @@ fn order_content(
     })
 }
 
-/// True for the errors a transaction reports for statements skipped after the real failure.
-fn is_consequence(message: &str) -> bool {
-    message.contains("was not executed") || message.contains("Cannot COMMIT")
-}
-
 /// SurrealDB reads JSON `null` as NULL, which an `option<…>` field refuses: leave such keys out.
 fn without_nulls(value: serde_json::Value) -> serde_json::Value {
     match value {
@@ -701,21 +698,20 @@ fn without_nulls(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-fn classify(message: &str) -> Option<TxFailure> {
-    if let Some(rest) = message.split("checkout:out_of_stock:").nth(1) {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        return Some(TxFailure::OutOfStock(digits.parse().unwrap_or(0)));
+/// What the order transaction's failure means for the buyer (`None`: an unexpected failure).
+fn tx_failure(failure: &Failure) -> Option<TxFailure> {
+    match failure {
+        Failure::Thrown(text) => {
+            if let Some(line) = text.strip_prefix("checkout:out_of_stock:") {
+                let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
+                return Some(TxFailure::OutOfStock(digits.parse().unwrap_or(0)));
+            }
+            (text == "checkout:discount_used_up").then_some(TxFailure::DiscountUsedUp)
+        }
+        Failure::Unique(Constraint::DiscountRedemptionOnce) => Some(TxFailure::DiscountAlreadyUsed),
+        Failure::Conflict => Some(TxFailure::Conflict),
+        _ => None,
     }
-    if message.contains("checkout:discount_used_up") {
-        return Some(TxFailure::DiscountUsedUp);
-    }
-    if message.contains("discount_redemption_once") {
-        return Some(TxFailure::DiscountAlreadyUsed);
-    }
-    if crate::store::is_retryable_message(message) {
-        return Some(TxFailure::Conflict);
-    }
-    None
 }
 
 /// Maps a model field name to the engine's static field names.

@@ -4,6 +4,7 @@
 //! No leptos, no axum: the HTTP layers call into [`Services`] and map [`Error`] to their own types.
 
 pub mod assistant;
+pub mod callers;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -20,6 +21,7 @@ pub mod shopper;
 pub mod store;
 pub mod terms;
 pub mod throttle;
+pub mod usecases;
 
 pub use error::{Error, Result};
 
@@ -39,6 +41,8 @@ pub struct Services {
     pub identity: Identity,
     /// Guest and user sessions.
     pub sessions: sessions::Sessions,
+    /// Who is calling (every edge resolves its caller here).
+    pub callers: callers::Callers,
     /// Carts, discount codes and totals.
     pub carts: cart::Carts,
     /// Placing orders.
@@ -150,10 +154,12 @@ impl Services {
             commerce.terms,
             links,
         );
+        let sessions = sessions::Sessions::new(store.clone(), identity.session_idle_days);
         Self {
+            callers: callers::Callers::new(issuer.clone(), sessions.clone()),
             identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone())
                 .with_registrations_per_hour(identity.registrations_per_hour),
-            sessions: sessions::Sessions::new(store.clone(), identity.session_idle_days),
+            sessions,
             checkout: checkout.clone(),
             assistant: assistant::Assistant::new(
                 store.clone(),
@@ -171,59 +177,5 @@ impl Services {
             orders,
             store,
         }
-    }
-
-    /// After a successful sign-in or registration: continues (or promotes) the client's
-    /// session, merging its cart, records the login on it (so ending the session ends the
-    /// login), and lets guest orders join the account where there is proof they are its
-    /// owner's: the account's email is verified, or this sign-in promoted the very guest
-    /// session that placed them.
-    pub async fn continue_signed_in(
-        &self,
-        issued: &identity::IssuedTokens,
-        presented: Option<&secrecy::SecretString>,
-        channel: model::Channel,
-        device: &str,
-    ) -> Result<sessions::SignInSession> {
-        let user = &issued.user;
-        let session = self.sessions.continue_for(&user.id, presented, channel, device).await?;
-        self.sessions.attach_login(&session.session.id, &issued.family).await?;
-        // The promotion may have merged a guest's memory into the account's.
-        self.memory.changed(&format!("user:{}", user.id));
-        let mut claimed = 0;
-        if user.email_verified {
-            claimed +=
-                self.orders.claim_guest_orders(&user.id, orders::Proof::VerifiedEmail(user.email.as_str())).await?;
-        }
-        if session.promoted {
-            let placed_by = format!("session:{}", session.session.id);
-            claimed += self.orders.claim_guest_orders(&user.id, orders::Proof::PlacedBy(&placed_by)).await?;
-        }
-        if claimed > 0 {
-            tracing::info!(user = %user.id, claimed, "guest orders joined the account");
-        }
-        Ok(session)
-    }
-
-    /// Deletes an account (password-confirmed): signals still buffered are written first, so
-    /// none lands after the deletion, and the memory's cached profile is dropped.
-    pub async fn delete_account(&self, user_id: &str, password: secrecy::SecretString) -> Result<()> {
-        self.memory.flush().await;
-        self.identity.delete_account(user_id, password).await?;
-        self.memory.changed(&format!("user:{user_id}"));
-        tracing::info!(user = %user_id, "account deleted; its orders are kept, anonymised");
-        Ok(())
-    }
-
-    /// Opens a verification link: the account's address is proven, and guest orders placed
-    /// with it join the account.
-    pub async fn verify_email(&self, token: &secrecy::SecretString) -> Result<model::User> {
-        let user = self.identity.verify_email(token).await?;
-        let claimed =
-            self.orders.claim_guest_orders(&user.id, orders::Proof::VerifiedEmail(user.email.as_str())).await?;
-        if claimed > 0 {
-            tracing::info!(user = %user.id, claimed, "guest orders joined the account on verification");
-        }
-        Ok(user)
     }
 }

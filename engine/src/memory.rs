@@ -19,6 +19,9 @@ use std::sync::Arc;
 use surrealdb::types::{RecordId, SurrealValue};
 use tokio::sync::{mpsc, oneshot};
 
+/// Signals the memory page shows (the export has all).
+pub const PAGE_HISTORY: u32 = 50;
+
 /// Promotion step (see `sessions`): a guest's signals, preferences and affinities become the
 /// user's. Preferences the user already has win; affinities to the same thing add up, both
 /// decayed to now with the half-life in force (`memory_config`).

@@ -171,32 +171,6 @@ impl Sessions {
         row.into_resolved().map(Some)
     }
 
-    /// Who a request shops as: the signed-in user (`user_id`, from a verified token) or the
-    /// guest session of `token`. A session that belongs to an account but comes without its
-    /// sign-in never acts for the account: it is [`ShopperLookup::SignInExpired`].
-    pub async fn shopper(&self, user_id: Option<&str>, token: Option<&SecretString>) -> Result<ShopperLookup> {
-        // A member's token says who it is; only a guest needs the session read.
-        let session = match (user_id, token) {
-            (None, Some(token)) => self.resolve(token).await?,
-            _ => None,
-        };
-        Ok(Self::shopper_of(user_id, session.as_ref()))
-    }
-
-    /// [`Sessions::shopper`] for a session the caller already resolved.
-    pub fn shopper_of(user_id: Option<&str>, session: Option<&ResolvedSession>) -> ShopperLookup {
-        if let Some(user_id) = user_id {
-            return ShopperLookup::Found(Shopper::Member { user_id: user_id.to_string() });
-        }
-        match session {
-            Some(session) if session.user_id.is_none() => {
-                ShopperLookup::Found(Shopper::Guest { session_id: session.info.id.clone() })
-            }
-            Some(_) => ShopperLookup::SignInExpired,
-            None => ShopperLookup::NoSession,
-        }
-    }
-
     /// Moves the guest session of `token` into `user_id`'s account, with everything it owns,
     /// in one transaction, and gives it a new token (the guest's stops working: whoever saw it
     /// before the sign-in cannot ride the signed-in session). A session already promoted (or not

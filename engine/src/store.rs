@@ -3,6 +3,7 @@
 //! `SURREAL_URL` picks the engine through `engine::any`: `surrealkv://path` (embedded, on disk),
 //! `mem://` (tests) or `ws://host:port` (a SurrealDB server or cluster).
 
+pub mod failure;
 mod migrations;
 
 use crate::Result;
@@ -73,14 +74,9 @@ fn with_durable_sync(url: &str) -> String {
     format!("{url}{sep}sync=every")
 }
 
-/// True when a database error message says the transaction conflicted and can be retried.
-pub fn is_retryable_message(message: &str) -> bool {
-    message.contains("can be retried")
-}
-
 /// True when `err` is a transaction conflict the database says can be retried.
 pub fn is_retryable(err: &crate::Error) -> bool {
-    matches!(err, crate::Error::Database(e) if is_retryable_message(&e.to_string()))
+    err.failure() == Some(failure::Failure::Conflict)
 }
 
 /// Runs `op` again (up to 5 times, with a short growing pause) while it fails with a retryable

@@ -1,6 +1,6 @@
 //! Typed models shared by the WASM frontend and the server.
 //!
-//! Only serde and thiserror here (utoipa behind the `openapi` feature): never leptos, tokio or
+//! Only serde, thiserror and http's header types here (utoipa behind the `openapi` feature): never leptos, tokio or
 //! surrealdb, so the browser bundle stays small and the wire format is defined in one place.
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,7 @@ pub mod assistant;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod cookies;
 pub mod identity;
 pub mod mail;
 pub mod memory;
@@ -30,7 +31,7 @@ pub use money::{parse_major_units, Currency, Money, MoneyError};
 pub use order::{Order, OrderEvent, OrderLine, OrderStatus, PlacedOrder};
 pub use paging::{PageRequest, PagingError};
 pub use search::{FacetValue, Facets, ProductSearch, SearchParams, Sort};
-pub use session::{Channel, SessionInfo};
+pub use session::{Channel, SessionInfo, SessionList};
 
 /// A field that failed validation and why; every channel turns it into a 422 naming `field`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

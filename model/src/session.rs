@@ -73,3 +73,13 @@ mod tests {
         assert_eq!(serde_json::to_string(&Channel::Web).unwrap(), r#""web""#);
     }
 }
+
+/// A signed-in user's live sessions on every device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionList {
+    /// Most recently seen first.
+    pub items: Vec<SessionInfo>,
+    /// The session this request came from, if it is one of them.
+    pub current: Option<String>,
+}

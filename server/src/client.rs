@@ -4,12 +4,12 @@
 //! to us over https (`COOKIE_SECURE`), put there as the cookies' `Transport`. Over https every
 //! response also carries HSTS.
 
-use app::ssr::cookies::Transport;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use engine::client::{client_address, ClientAddress, TrustedProxies};
+use model::cookies::Transport;
 use std::net::SocketAddr;
 use std::sync::Arc;
 

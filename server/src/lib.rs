@@ -2,16 +2,16 @@
 //! and the Leptos app; [`Application`] binds it and runs it until shutdown.
 
 pub mod api;
-pub mod auth;
 pub mod bootstrap;
+pub mod caller;
 pub mod client;
 pub mod config;
+pub mod cross_site;
 pub mod edge;
 pub mod health;
 pub mod middleware;
 pub mod pictures;
 pub mod rate_limit;
-pub mod session;
 pub mod telemetry;
 
 use anyhow::Context;
@@ -66,7 +66,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
     // Outermost last: the client is resolved, then limited, then cross-site writes refused,
     // all before a handler touches the database.
     let router = router
-        .layer(axum::middleware::from_fn(auth::reject_cross_site_writes))
+        .layer(axum::middleware::from_fn(cross_site::reject_cross_site_writes))
         .layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit))
         .layer(axum::middleware::from_fn_with_state(policy, client::resolve));
     middleware::apply(router)

@@ -3,17 +3,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use model::{SessionInfo, User};
-use serde::{Deserialize, Serialize};
-
-/// The signed-in user's sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionOverview {
-    /// Most recently seen first.
-    pub items: Vec<SessionInfo>,
-    /// This browser's session id.
-    pub current: Option<String>,
-}
+use model::{SessionList, User};
 
 /// The signed-in user, if any.
 #[server]
@@ -51,17 +41,10 @@ pub async fn sign_in(email: String, password: String) -> Result<User, AppError> 
 #[server]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::cookies;
-    let headers = crate::ssr::request_headers();
-    let services = crate::ssr::services()?;
     let transport = crate::ssr::transport();
-    if let Some(token) = cookies::cookie(&headers, transport.refresh()) {
-        services.identity.logout(&token.into()).await?;
-    }
-    if let (Ok(Some(claims)), Some(token)) =
-        (crate::ssr::current_claims(), cookies::cookie(&headers, transport.session()))
-    {
-        services.sessions.end_by_token(&claims.sub, &token.into()).await?;
-    }
+    // The refresh cookie is scoped to /v1/auth, so a browser's server function rarely has it.
+    let refresh = cookies::cookie(&crate::ssr::request_headers(), transport.refresh()).map(secrecy::SecretString::from);
+    crate::ssr::services()?.sign_out(refresh.as_ref(), &crate::ssr::presented()).await?;
     for cookie in cookies::logout_cookies(transport) {
         crate::ssr::set_cookie(&cookie);
     }
@@ -71,19 +54,11 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in user's sessions on every device (none when signed out: the page then offers
 /// to sign in, and a page that was open while signing out must not fail).
 #[server]
-pub async fn my_sessions() -> Result<SessionOverview, AppError> {
-    use crate::ssr::cookies;
+pub async fn my_sessions() -> Result<SessionList, AppError> {
     let Some(claims) = crate::ssr::current_claims()? else {
-        return Ok(SessionOverview { items: vec![], current: None });
+        return Ok(SessionList { items: vec![], current: None });
     };
-    let services = crate::ssr::services()?;
-    let items = services.sessions.list(&claims.sub).await?;
-    let token = cookies::cookie(&crate::ssr::request_headers(), crate::ssr::transport().session());
-    let current = match token {
-        Some(token) => services.sessions.resolve(&token.into()).await?.map(|s| s.info.id),
-        None => None,
-    };
-    Ok(SessionOverview { items, current })
+    Ok(crate::ssr::services()?.my_sessions(&claims.sub, &crate::ssr::presented()).await?)
 }
 
 /// Ends one of the signed-in user's sessions ("sign out this device").

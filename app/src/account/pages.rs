@@ -143,7 +143,7 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn SessionList(
-    sessions: Resource<Result<super::SessionOverview, AppError>>,
+    sessions: Resource<Result<model::SessionList, AppError>>,
     end: ServerAction<super::api::EndMySession>,
 ) -> impl IntoView {
     view! {

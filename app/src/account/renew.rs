@@ -13,16 +13,12 @@ use wasm_bindgen::JsCast;
 fn hint() -> Option<u64> {
     let document = document().dyn_into::<web_sys::HtmlDocument>().ok()?;
     let cookies = document.cookie().ok()?;
-    cookies
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == "signed_in")
-        .and_then(|(_, value)| value.parse().ok())
+    model::cookies::cookie_in(&cookies, model::cookies::SIGNED_IN_COOKIE)?.parse().ok()
 }
 
 fn forget_hint() {
     if let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() {
-        let _ = document.set_cookie("signed_in=; Path=/; Max-Age=0; SameSite=Lax");
+        let _ = document.set_cookie(model::cookies::SIGNED_IN_CLEARED);
     }
 }
 

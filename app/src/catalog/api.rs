@@ -20,20 +20,14 @@ pub async fn list_featured_products() -> Result<Vec<Product>, AppError> {
 #[server]
 pub async fn search_products(params: SearchParams) -> Result<ProductPage, AppError> {
     let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
-    let services = crate::ssr::services()?;
-    Ok(match crate::ssr::current_shopper().await? {
-        Some(shopper) => services.memory.search(&shopper, &search, Some("web")).await?,
-        None => services.catalog.list(&search).await?,
-    })
+    let shopper = crate::ssr::current_shopper().await?;
+    Ok(crate::ssr::services()?.search(shopper.as_ref(), &search, model::Channel::Web).await?)
 }
 
 /// One product by its slug.
 #[server]
 pub async fn get_product(slug: String) -> Result<Product, AppError> {
-    let services = crate::ssr::services()?;
-    let product = services.catalog.by_slug(&slug).await?;
-    if let Some(shopper) = crate::ssr::current_shopper().await? {
-        services.memory.record_view(&shopper, &product.id.0, Some("web")).await;
-    }
-    Ok(product)
+    use engine::usecases::ProductKey;
+    let shopper = crate::ssr::current_shopper().await?;
+    Ok(crate::ssr::services()?.view_product(shopper.as_ref(), ProductKey::Slug(&slug), model::Channel::Web).await?)
 }

@@ -10,24 +10,15 @@ use model::memory::{Memory, Recommendation};
 pub async fn recommendations(context: String) -> Result<Vec<Recommendation>, AppError> {
     let context = model::memory::RecommendationContext::parse(Some(&context))
         .map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
-    let services = crate::ssr::services()?;
     let shopper = crate::ssr::current_shopper().await?;
-    let cart = match (&shopper, &context) {
-        (Some(s), model::memory::RecommendationContext::Cart) => {
-            services.carts.get(s).await?.lines.into_iter().map(|l| l.product_id.0).collect()
-        }
-        _ => Vec::new(),
-    };
-    Ok(services.memory.recommend(shopper.as_ref(), &context, &cart).await?)
+    Ok(crate::ssr::services()?.recommendations(shopper.as_ref(), &context).await?)
 }
 
 /// What the shop remembers about this shopper (nothing for a browser without a session).
 #[server]
 pub async fn get_memory() -> Result<Memory, AppError> {
-    let services = crate::ssr::services()?;
     let Some(shopper) = crate::ssr::current_shopper().await? else { return Ok(Memory::default()) };
-    services.memory.flush().await;
-    Ok(services.memory.get(&shopper, 50).await?)
+    Ok(crate::ssr::services()?.memory_page(&shopper).await?)
 }
 
 /// Saves the preferences form: comma-separated lists; sizes and budgets as `category: value`
@@ -53,11 +44,8 @@ pub async fn save_preferences(
         avoid,
     };
     let prefs = form.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
-    let services = crate::ssr::services()?;
     let shopper = crate::ssr::shopper_for_change().await?;
-    services.memory.set_preferences(&shopper, &prefs).await?;
-    services.memory.flush().await;
-    Ok(services.memory.get(&shopper, 50).await?)
+    Ok(crate::ssr::services()?.save_preferences(&shopper, &prefs).await?)
 }
 
 /// Deletes one remembered item.

@@ -2,6 +2,7 @@
 //! time whether or not the account exists.
 
 use super::password::{Hasher, PasswordHashString};
+use crate::store::failure::{classify, Constraint, Failure};
 use crate::store::Store;
 use crate::{Error, Result};
 use model::{identity::password_rules, Email, Role, User};
@@ -131,7 +132,9 @@ impl Accounts {
                 created.ok_or(Error::NotFound("user"))?.into_model()
             }
             // The unique index on email decides races between two registrations.
-            Err(e) if e.to_string().contains("user_email") => Err(Error::Conflict("email is already registered")),
+            Err(e) if classify(&e) == Failure::Unique(Constraint::UserEmail) => {
+                Err(Error::Conflict("email is already registered"))
+            }
             Err(e) => Err(e.into()),
         }
     }

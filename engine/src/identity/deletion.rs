@@ -2,6 +2,7 @@
 //! conversation, and anonymises its orders, which stay as records of sale (lines, totals, tax,
 //! status, dates, the country and region taxed) without a name, street, email or saved card.
 
+use crate::store::failure::{classify, Failure};
 use crate::store::Store;
 use crate::{Error, Result};
 
@@ -36,6 +37,9 @@ const DELETE: &str = "BEGIN TRANSACTION;
     DELETE $user;
     COMMIT TRANSACTION;";
 
+/// What the transaction throws when the account does not exist.
+const NO_ACCOUNT: &str = "account:not_found";
+
 /// Deletes the account `user_id` as described above. Unknown accounts are `NotFound`.
 pub async fn delete(store: &Store, user_id: &str) -> Result<()> {
     let owner = format!("user:{user_id}");
@@ -51,7 +55,7 @@ pub async fn delete(store: &Store, user_id: &str) -> Result<()> {
         .check();
     match res {
         Ok(_) => Ok(()),
-        Err(e) if e.to_string().contains("account:not_found") => Err(Error::NotFound("account")),
+        Err(e) if classify(&e) == Failure::Thrown(NO_ACCOUNT.into()) => Err(Error::NotFound("account")),
         Err(e) => Err(e.into()),
     }
 }

@@ -4,6 +4,7 @@
 //! and the mail carrying a new one is queued in the same transaction as the link.
 
 use crate::mail::{compose, outbox, Mail};
+use crate::store::failure::{classify, Constraint, Failure};
 use crate::store::Store;
 use crate::{Error, Result};
 use surrealdb::types::SurrealValue;
@@ -107,7 +108,7 @@ pub(crate) async fn spend_verification(store: &Store, hash: &str) -> Result<Stri
         .check();
     let mut res = match result {
         Ok(res) => res,
-        Err(e) if e.to_string().contains("user_email") => {
+        Err(e) if classify(&e) == Failure::Unique(Constraint::UserEmail) => {
             return Err(Error::Conflict("that email address now belongs to another account"))
         }
         Err(e) => return Err(e.into()),

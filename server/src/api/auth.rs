@@ -1,10 +1,9 @@
 //! `/v1/auth`: register, login, refresh, logout and me. Browsers also get the tokens as cookies.
 
-use crate::auth::{self, AuthUser, Transport};
+use crate::caller::{self, AuthUser};
 use crate::client::{ClientKey, Via};
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
-use crate::session;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,6 +11,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use engine::identity::IssuedTokens;
+use model::cookies::{self, Presented, Transport};
 use model::{Channel, Email, SessionInfo, User};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -209,16 +209,10 @@ pub async fn logout(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = refresh_token(&headers, transport, &body)? {
-        state.services.identity.logout(&token).await?;
-    }
-    // An expired access token must not stop a sign-out, so it is checked here, not extracted.
-    let user =
-        auth::presented_token(&headers, transport).and_then(|t| state.services.identity.tokens.validate(&t).ok());
-    if let (Some(user), Some(token)) = (user, session::presented(&headers, transport)) {
-        state.services.sessions.end_by_token(&user.sub, &token).await?;
-    }
-    let [a, r, h] = auth::logout_cookies(transport);
+    let refresh = refresh_token(&headers, transport, &body)?;
+    // An expired access token must not stop a sign-out, so it is not extracted (refused) here.
+    state.services.sign_out(refresh.as_ref(), &Presented::from_headers(&headers, transport)).await?;
+    let [a, r, h] = cookies::logout_cookies(transport);
     // AppendHeaders: one Set-Cookie header each, not one overwriting the other.
     let cookies = AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::SET_COOKIE, h)]);
     Ok((StatusCode::NO_CONTENT, cookies).into_response())
@@ -306,7 +300,7 @@ pub async fn delete_account(
     ApiJson(body): ApiJson<DeleteAccountRequest>,
 ) -> Result<Response, ApiError> {
     state.services.delete_account(&user.claims.sub, body.password).await?;
-    let [a, r, h] = auth::logout_cookies(transport);
+    let [a, r, h] = cookies::logout_cookies(transport);
     let cookies = AppendHeaders([(header::SET_COOKIE, a), (header::SET_COOKIE, r), (header::SET_COOKIE, h)]);
     Ok((StatusCode::NO_CONTENT, cookies).into_response())
 }
@@ -339,7 +333,7 @@ fn refresh_token(headers: &HeaderMap, transport: Transport, body: &[u8]) -> Resu
             .map_err(|_| ApiError::invalid("refresh_token", "send {\"refresh_token\": \"...\"} or no body"))?;
         parsed.refresh_token.filter(|t| !t.expose_secret().is_empty())
     };
-    Ok(from_body.or_else(|| auth::cookie(headers, transport.refresh()).map(SecretString::from)))
+    Ok(from_body.or_else(|| cookies::cookie(headers, transport.refresh()).map(SecretString::from)))
 }
 
 /// The session this sign-in continues (see `engine::sessions::Sessions::continue_for`).
@@ -351,10 +345,10 @@ async fn attach_session(
 ) -> Result<SessionOutcome, ApiError> {
     // A browser sends Origin on these posts; anything else is an API client unless it says.
     let default = if headers.contains_key(header::ORIGIN) { Channel::Web } else { Channel::Api };
-    let presented = session::presented(headers, transport);
+    let presented = cookies::presented_session(headers, transport).map(SecretString::from);
     let outcome = state
         .services
-        .continue_signed_in(issued, presented.as_ref(), session::channel(headers, default), &session::device(headers))
+        .continue_signed_in(issued, presented.as_ref(), caller::channel(headers, default), &cookies::device(headers))
         .await?;
     Ok(SessionOutcome {
         session: outcome.session,
@@ -372,17 +366,15 @@ fn signed_in(
     session: Option<SessionOutcome>,
 ) -> Response {
     let refresh_secs = u64::from(state.services.identity.refresh.ttl_days()) * 24 * 3600;
-    let [a, r, h] = auth::login_cookies(
+    let [a, r, h] = cookies::login_cookies(
         &issued.access_token,
         issued.expires_in,
         issued.refresh_token.expose_secret(),
         refresh_secs,
         transport,
     );
-    let session_cookie = session
-        .as_ref()
-        .and_then(|s| s.session_token.as_ref())
-        .map(|t| session::session_cookie(&SecretString::from(t.clone()), transport));
+    let session_cookie =
+        session.as_ref().and_then(|s| s.session_token.as_ref()).map(|t| cookies::session_cookie(t, transport));
     let body = AuthResponse {
         user: issued.user,
         access_token: issued.access_token,

@@ -1,9 +1,9 @@
 //! `/v1/cart`: the caller's cart (a guest session's, or the signed-in user's across all their
 //! sessions), its lines and its discount code.
 
+use crate::caller::CurrentShopper;
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
-use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;

@@ -1,14 +1,15 @@
 //! `GET /v1/categories`, `GET /v1/products` (search, filters, sort, facets) and
 //! `GET /v1/products/{id or slug}`.
 
-use crate::auth::AdminUser;
+use crate::caller::AdminUser;
+use crate::caller::CurrentShopper;
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
-use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use model::{Category, Product, ProductChange, ProductPage, SearchParams};
+use engine::usecases::ProductKey;
+use model::{Category, Channel, Product, ProductChange, ProductPage, SearchParams};
 
 /// Every category in navigation order, with product counts.
 #[utoipa::path(get, path = "/v1/categories", tag = "catalog",
@@ -55,12 +56,9 @@ pub async fn list_products(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<ProductPage>, ApiError> {
     let search = params.parse().map_err(|e| ApiError::invalid(&e.field, e.message))?;
-    let page = match shopper {
-        // A known shopper's results lean (a little) toward what they like.
-        Ok(CurrentShopper(shopper)) => state.services.memory.search(&shopper, &search, Some("api")).await?,
-        Err(_) => state.services.catalog.list(&search).await?,
-    };
-    Ok(Json(page))
+    // Anyone may list; a known shopper's results lean (a little) toward what they like.
+    let shopper = shopper.ok().map(|s| s.0);
+    Ok(Json(state.services.search(shopper.as_ref(), &search, Channel::Api).await?))
 }
 
 /// One product by id or slug.
@@ -72,11 +70,8 @@ pub async fn get_product(
     shopper: Result<CurrentShopper, ApiError>,
     Path(key): Path<String>,
 ) -> Result<Json<Product>, ApiError> {
-    let product = state.services.catalog.by_id_or_slug(&key).await?;
-    if let Ok(CurrentShopper(shopper)) = shopper {
-        state.services.memory.record_view(&shopper, &product.id.0, Some("api")).await;
-    }
-    Ok(Json(product))
+    let shopper = shopper.ok().map(|s| s.0);
+    Ok(Json(state.services.view_product(shopper.as_ref(), ProductKey::IdOrSlug(&key), Channel::Api).await?))
 }
 
 /// Changes a product's price and/or stock (admins). Listings on this server show it at once.

@@ -1,8 +1,8 @@
 //! `POST /v1/checkout`: places an order from the caller's cart, exactly once per Idempotency-Key.
 
+use crate::caller::CurrentShopper;
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
-use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};

@@ -1,7 +1,7 @@
 //! The team's queue of hand-offs (admins): `GET /v1/admin/handoffs?status=open|closed` and
 //! `POST /v1/admin/handoffs/{id}/reply` {text}, the same engine calls as the dashboard.
 
-use crate::auth::AdminUser;
+use crate::caller::AdminUser;
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
 use crate::AppState;

@@ -2,9 +2,9 @@
 //! JSON reply or, with `Accept: text/event-stream`, as Server-Sent Events; and the stored
 //! conversation.
 
+use crate::caller::{CurrentSession, CurrentShopper};
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
-use crate::session::{CurrentSession, CurrentShopper};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
@@ -66,7 +66,7 @@ pub async fn interact(
                 format!("unknown channel `{raw}`; expected web, mobile, api, messaging or agent"),
             )
         })?,
-        None => crate::session::channel(&headers, Channel::Api),
+        None => crate::caller::channel(&headers, Channel::Api),
     };
     // The conversation is the principal's; the session only says where a message was said, and
     // it must be the caller's own.

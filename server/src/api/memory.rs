@@ -1,9 +1,9 @@
 //! `/v1/memory`: what the shop remembers about the caller (preferences, affinities, history),
 //! to see, edit, export and erase; and `/v1/recommendations` with a reason per product.
 
+use crate::caller::CurrentShopper;
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
-use crate::session::CurrentShopper;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -13,9 +13,6 @@ use model::memory::{Memory, Preferences, RecommendationContext, Recommendations}
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-/// Signals shown on the page (the export has all).
-const HISTORY: u32 = 50;
-
 /// The caller's memory: stated preferences, strongest affinities with their reasons, and the
 /// latest signals.
 #[utoipa::path(get, path = "/v1/memory", tag = "memory",
@@ -24,9 +21,7 @@ pub async fn get(
     State(state): State<AppState>,
     CurrentShopper(shopper): CurrentShopper,
 ) -> Result<Json<Memory>, ApiError> {
-    // Signals still being recorded belong on the page the shopper is about to read.
-    state.services.memory.flush().await;
-    Ok(Json(state.services.memory.get(&shopper, HISTORY).await?))
+    Ok(Json(state.services.memory_page(&shopper).await?))
 }
 
 /// Replaces the caller's stated preferences.
@@ -39,10 +34,7 @@ pub async fn put_preferences(
     ApiJson(prefs): ApiJson<Preferences>,
 ) -> Result<Json<Memory>, ApiError> {
     let prefs = prefs.parse().map_err(|e| ApiError::invalid(&e.field, e.message))?;
-    let memory = &state.services.memory;
-    memory.set_preferences(&shopper, &prefs).await?;
-    memory.flush().await;
-    Ok(Json(memory.get(&shopper, HISTORY).await?))
+    Ok(Json(state.services.save_preferences(&shopper, &prefs).await?))
 }
 
 /// Deletes one remembered item (a preference, an affinity or a signal) by the id the memory
@@ -77,8 +69,7 @@ pub async fn export(
     State(state): State<AppState>,
     CurrentShopper(shopper): CurrentShopper,
 ) -> Result<impl IntoResponse, ApiError> {
-    state.services.memory.flush().await;
-    let memory = state.services.memory.export(&shopper).await?;
+    let memory = state.services.export_memory(&shopper).await?;
     Ok(([(header::CONTENT_DISPOSITION, "attachment; filename=\"waypoint-memory.json\"")], Json(memory)))
 }
 
@@ -101,13 +92,5 @@ pub async fn recommendations(
     let context =
         RecommendationContext::parse(query.context.as_deref()).map_err(|e| ApiError::invalid(&e.field, e.message))?;
     let shopper = shopper.ok().map(|s| s.0);
-    let services = &state.services;
-    let cart: Vec<String> = match (&shopper, &context) {
-        (Some(s), RecommendationContext::Cart) => {
-            services.carts.get(s).await?.lines.into_iter().map(|l| l.product_id.0).collect()
-        }
-        _ => Vec::new(),
-    };
-    let items = services.memory.recommend(shopper.as_ref(), &context, &cart).await?;
-    Ok(Json(Recommendations { items }))
+    Ok(Json(Recommendations { items: state.services.recommendations(shopper.as_ref(), &context).await? }))
 }

@@ -1,7 +1,7 @@
 //! `/v1/orders`: a shopper's orders and their tracking, cancellation, and the admin's status
 //! moves under `/v1/admin/orders`.
 
-use crate::auth::{AdminUser, AuthUser, MaybeUser};
+use crate::caller::{AdminUser, AuthUser, MaybeUser};
 use crate::edge::ApiJson;
 use crate::edge::{ApiError, ErrorBody};
 use crate::AppState;

@@ -1,7 +1,7 @@
 //! The outbox (admins): `GET /v1/admin/outbox?status=dead|pending|sent` and
 //! `POST /v1/admin/outbox/{id}/retry` for a message that failed every attempt.
 
-use crate::auth::AdminUser;
+use crate::caller::AdminUser;
 use crate::edge::{ApiError, ErrorBody};
 use crate::AppState;
 use axum::extract::{Path, Query, State};

@@ -1,15 +1,15 @@
 //! `/v1/sessions`: start a guest session (API clients), and a signed-in user's list, restore
 //! and end of their sessions on every channel.
 
-use crate::auth::AuthUser;
+use crate::caller::{self, AuthUser, Credentials, CurrentSession};
 use crate::edge::{ApiError, ErrorBody};
-use crate::session::{self, CurrentSession};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
-use model::{Channel, SessionInfo};
+use model::cookies;
+use model::{Channel, SessionInfo, SessionList};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,15 +21,6 @@ pub struct StartedSession {
     pub session: SessionInfo,
     /// Send it back as `X-Session-Token` (browsers get it as the `session` cookie too).
     pub session_token: String,
-}
-
-/// The user's live sessions.
-#[derive(Serialize, ToSchema)]
-pub struct SessionList {
-    /// Most recently seen first.
-    pub items: Vec<SessionInfo>,
-    /// The session this request came from, if it is one of them.
-    pub current: Option<String>,
 }
 
 /// A restored session with what it holds.
@@ -57,9 +48,9 @@ pub async fn start(
     crate::client::Via(transport): crate::client::Via,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let channel = session::channel(&headers, Channel::Api);
-    let (started, token) = state.services.sessions.start(channel, &session::device(&headers), None).await?;
-    let cookie = session::session_cookie(&token, transport);
+    let channel = caller::channel(&headers, Channel::Api);
+    let (started, token) = state.services.sessions.start(channel, &cookies::device(&headers), None).await?;
+    let cookie = cookies::session_cookie(token.expose_secret(), transport);
     let body = StartedSession { session: started.info, session_token: token.expose_secret().to_string() };
     Ok((StatusCode::CREATED, AppendHeaders([(header::SET_COOKIE, cookie)]), Json(body)).into_response())
 }
@@ -70,11 +61,9 @@ pub async fn start(
 pub async fn list(
     State(state): State<AppState>,
     user: AuthUser,
-    CurrentSession(current): CurrentSession,
+    Credentials(presented): Credentials,
 ) -> Result<Json<SessionList>, ApiError> {
-    let items = state.services.sessions.list(&user.claims.sub).await?;
-    let current = current.map(|c| c.info.id).filter(|id| items.iter().any(|i| &i.id == id));
-    Ok(Json(SessionList { items, current }))
+    Ok(Json(state.services.my_sessions(&user.claims.sub, &presented).await?))
 }
 
 /// Continues one of the user's sessions here. Another user's session is 404.

@@ -192,7 +192,14 @@ impl From<engine::Error> for ApiError {
                     &format!("Too many attempts; try again in {retry_after_secs} seconds."),
                 )
             },
-            other => Self::internal(&other),
+            // Listed one by one, no catch-all: a new engine variant does not compile until it
+            // is mapped here (and in the server functions' `AppError`).
+            internal @ (engine::Error::Keys(_)
+            | engine::Error::Database(_)
+            | engine::Error::Migration { .. }
+            | engine::Error::MigrationEdited { .. }
+            | engine::Error::PasswordHash(_)
+            | engine::Error::Join(_)) => Self::internal(&internal),
         }
     }
 }

@@ -1,10 +1,10 @@
-//! The shop's cookies, shared by the REST API and the server functions: names, attributes
-//! (`HttpOnly`, `SameSite=Lax`, a path-scoped refresh cookie; over https `Secure` and the
-//! `__Host-` / `__Secure-` name prefixes, so no subdomain or plain-http page can plant or
-//! overwrite them) and reading.
+//! The shop's cookie policy, one module for the REST API, the server functions and the WASM
+//! side: names, attributes (`HttpOnly`, `SameSite=Lax`, a path-scoped refresh cookie; over https
+//! `Secure` and the `__Host-` / `__Secure-` name prefixes, so no subdomain or plain-http page can
+//! plant or overwrite them), and reading what a request presents (cookies, bearer and session
+//! headers) into [`Presented`] for the engine's caller resolver.
 
 use http::{header, HeaderMap};
-use secrecy::{ExposeSecret, SecretString};
 
 /// Path the refresh cookie is scoped to.
 pub const REFRESH_PATH: &str = "/v1/auth";
@@ -71,15 +71,47 @@ pub const TOKEN_COOKIES: [&str; 6] =
 
 /// The value of cookie `name`, if sent.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| cookie_in(v, name))
+}
+
+/// Header carrying an API client's session token.
+pub const SESSION_HEADER: &str = "x-session-token";
+
+/// The credentials a request presents, read by the one rule every edge shares: the bearer
+/// header, else the access cookie; the `X-Session-Token` header, else the session cookie.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Presented {
+    /// An access token (JWT), unverified.
+    pub access_token: Option<String>,
+    /// A session token, unverified.
+    pub session_token: Option<String>,
+}
+
+impl Presented {
+    /// What `headers` present over `transport`.
+    pub fn from_headers(headers: &HeaderMap, transport: Transport) -> Self {
+        Self { access_token: presented_token(headers, transport), session_token: presented_session(headers, transport) }
+    }
+}
+
+// Tokens are secrets: a log line or an error message must never show them.
+impl std::fmt::Debug for Presented {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Presented")
+            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// The session token: the `X-Session-Token` header first, else the session cookie.
+pub fn presented_session(headers: &HeaderMap, transport: Transport) -> Option<String> {
     headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| cookie(headers, transport.session()))
+        .filter(|t| !t.is_empty())
 }
 
 /// The bearer token, or else the access cookie.
@@ -117,10 +149,24 @@ pub fn logout_cookies(t: Transport) -> [String; 3] {
 }
 
 /// `Set-Cookie` for a browser's session token.
-pub fn session_cookie(token: &SecretString, t: Transport) -> String {
+pub fn session_cookie(token: &str, t: Transport) -> String {
     let max_age = SESSION_DAYS * 24 * 3600;
-    format!("{}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}", t.session(), token.expose_secret(), t.flags())
+    format!("{}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}", t.session(), t.flags())
 }
+
+/// The value of cookie `name` in a `document.cookie` string (the WASM side reads the
+/// [`SIGNED_IN_COOKIE`] hint this way).
+pub fn cookie_in(cookies: &str, name: &str) -> Option<String> {
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// What the page's script writes to drop the [`SIGNED_IN_COOKIE`] hint.
+pub const SIGNED_IN_CLEARED: &str = "signed_in=; Path=/; Max-Age=0; SameSite=Lax";
 
 /// The client's device, from its user agent (shortened to 200 characters).
 pub fn device(headers: &HeaderMap) -> String {
@@ -156,6 +202,20 @@ mod tests {
     }
 
     #[test]
+    fn the_session_header_wins_over_the_session_cookie_and_debug_hides_tokens() {
+        let http = Transport::default();
+        let both = headers(&[("x-session-token", "h"), ("cookie", "session=c; access_token=a")]);
+        let presented = Presented::from_headers(&both, http);
+        assert_eq!(presented.session_token.as_deref(), Some("h"));
+        assert_eq!(presented.access_token.as_deref(), Some("a"));
+        let shown = format!("{presented:?}");
+        assert!(!shown.contains("\"h\"") && !shown.contains("\"a\"") && shown.contains("redacted"), "{shown}");
+        assert_eq!(presented_session(&headers(&[("cookie", "session=c")]), http).as_deref(), Some("c"));
+        assert_eq!(cookie_in("a=1; signed_in=900", SIGNED_IN_COOKIE).as_deref(), Some("900"));
+        assert_eq!(cookie_in("signed_in=", SIGNED_IN_COOKIE), None);
+    }
+
+    #[test]
     fn cookies_are_http_only_lax_and_the_refresh_cookie_is_path_scoped() {
         let https = Transport { secure: true };
         let [access, refresh, hint] = login_cookies("a", 900, "r", 604800, https);
@@ -168,7 +228,7 @@ mod tests {
         assert!(hint.starts_with("signed_in=900;") && !hint.contains("HttpOnly"));
         let plain = login_cookies("a", 1, "r", 1, Transport::default());
         assert!(plain[0].starts_with("access_token=a;") && !plain[0].contains("Secure"));
-        let session = session_cookie(&SecretString::from("s".to_string()), https);
+        let session = session_cookie("s", https);
         assert!(session.starts_with("__Host-session=s;") && session.contains("Secure"));
     }
 }

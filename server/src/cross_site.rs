@@ -1,65 +1,11 @@
-//! Who is calling: extractors for "authenticated user", "maybe a user" and "admin", the token
-//! cookies a browser carries, and the cross-site guard for cookie-authenticated writes.
+//! The cross-site guard for cookie-authenticated writes (and for every server function).
 
 use crate::edge::ApiError;
-use crate::AppState;
-use axum::extract::{FromRequestParts, Request};
-use axum::http::request::Parts;
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use engine::identity::AccessClaims;
-use model::Role;
-
-pub use app::ssr::cookies::{cookie, login_cookies, logout_cookies, presented_token, Transport, TOKEN_COOKIES};
-
-/// A request with a valid access token.
-#[derive(Debug, Clone)]
-pub struct AuthUser {
-    /// The token's claims; `sub` is the user id.
-    pub claims: AccessClaims,
-}
-
-/// A request that may or may not carry a token. A token that is present but invalid is a 401,
-/// never a silent downgrade to guest.
-#[derive(Debug, Clone)]
-pub struct MaybeUser(pub Option<AuthUser>);
-
-/// A request from an admin.
-#[derive(Debug, Clone)]
-pub struct AdminUser(pub AuthUser);
-
-impl FromRequestParts<AppState> for MaybeUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let transport = Transport::of(&parts.extensions);
-        let Some(token) = presented_token(&parts.headers, transport) else { return Ok(MaybeUser(None)) };
-        let claims = state.services.identity.tokens.validate(&token).map_err(|_| ApiError::bad_token())?;
-        Ok(MaybeUser(Some(AuthUser { claims })))
-    }
-}
-
-impl FromRequestParts<AppState> for AuthUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        MaybeUser::from_request_parts(parts, state).await?.0.ok_or_else(ApiError::unauthenticated)
-    }
-}
-
-impl FromRequestParts<AppState> for AdminUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
-        if user.claims.role == Role::Admin {
-            Ok(AdminUser(user))
-        } else {
-            Err(ApiError::forbidden())
-        }
-    }
-}
+use model::cookies::{cookie, TOKEN_COOKIES};
 
 /// Refuses state-changing requests that a browser sent from another site.
 ///
