@@ -1,4 +1,6 @@
-//! The versioned HTTP API under `/v1`, described by the OpenAPI document it serves.
+//! The versioned HTTP API under `/v1`, described by the OpenAPI document it serves. The route
+//! table below is the document's list of paths too (utoipa-axum's `OpenApiRouter`): a handler
+//! is routed and documented by the same line, from its `#[utoipa::path]` annotation.
 
 mod auth;
 mod cart;
@@ -14,55 +16,74 @@ mod sessions;
 
 use crate::edge::ApiError;
 use crate::AppState;
-use axum::routing::{get, patch, post};
-use axum::Router;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The `/v1` routes (nested under `/v1` by the caller).
+/// The API's routes at their full paths (`/v1/...`, and the documented `/health` and `/ready`)
+/// with `/v1/openapi.json` serving the document they make.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/categories", get(catalog::list_categories))
-        .route("/products", get(catalog::list_products))
-        .route("/products/{key}", get(catalog::get_product))
-        .route("/cart", get(cart::get_cart))
-        .route("/cart/items", post(cart::add_item))
-        .route("/cart/items/{line_id}", patch(cart::set_quantity).delete(cart::remove_item))
-        .route("/cart/discount", post(cart::apply_discount).delete(cart::remove_discount))
-        .route("/checkout", post(checkout::checkout))
-        .route("/checkout/confirm", post(checkout::confirm))
-        .route("/interactions", post(interactions::interact).get(interactions::conversation))
-        .route("/interactions/confirm", post(interactions::confirm))
-        .route("/orders", get(orders::list))
-        .route("/orders/guest-links", post(orders::mail_guest_links))
-        .route("/orders/{id}", get(orders::get))
-        .route("/orders/{id}/cancel", post(orders::cancel))
-        .route("/admin/orders", get(orders::admin_list))
-        .route("/admin/orders/{id}/status", post(orders::admin_set_status))
-        .route("/admin/products/{id}", patch(catalog::admin_change_product))
-        .route("/admin/handoffs", get(handoffs::list))
-        .route("/admin/handoffs/{id}/reply", post(handoffs::reply))
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/me", get(auth::me))
-        .route("/auth/verify-email", post(auth::verify_email))
-        .route("/auth/verify-email/resend", post(auth::resend_verification))
-        .route("/auth/password-reset", post(auth::password_reset))
-        .route("/auth/password-reset/confirm", post(auth::password_reset_confirm))
-        .route("/auth/password", post(auth::change_password))
-        .route("/auth/email", post(auth::change_email))
-        .route("/auth/account", axum::routing::delete(auth::delete_account))
-        .route("/admin/outbox", get(outbox::list))
-        .route("/admin/outbox/{id}/retry", post(outbox::retry))
-        .route("/sessions", post(sessions::start).get(sessions::list).delete(sessions::end_others))
-        .route("/sessions/{id}/restore", post(sessions::restore))
-        .route("/sessions/{id}", axum::routing::delete(sessions::end))
-        .route("/memory", get(memory::get).delete(memory::forget))
-        .route("/memory/preferences", axum::routing::put(memory::put_preferences))
-        .route("/memory/export", get(memory::export))
-        .route("/memory/{item}", axum::routing::delete(memory::delete_item))
-        .route("/recommendations", get(memory::recommendations))
-        .route("/openapi.json", get(openapi::document))
+    let (router, document) = documented().split_for_parts();
+    let document = Arc::new(document);
+    router
+        .route("/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
         // API clients get JSON for an unknown endpoint, not the shop's HTML 404 page.
-        .fallback(|| async { ApiError::not_found("endpoint") })
+        .route("/v1", any(unknown_endpoint))
+        .route("/v1/{*rest}", any(unknown_endpoint))
+}
+
+async fn unknown_endpoint() -> ApiError {
+    ApiError::not_found("endpoint")
+}
+
+/// Every documented route: one `routes!` per path, its methods' handlers together.
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(catalog::list_categories))
+        .routes(routes!(catalog::list_products))
+        .routes(routes!(catalog::get_product))
+        .routes(routes!(cart::get_cart))
+        .routes(routes!(cart::add_item))
+        .routes(routes!(cart::set_quantity, cart::remove_item))
+        .routes(routes!(cart::apply_discount, cart::remove_discount))
+        .routes(routes!(checkout::checkout))
+        .routes(routes!(checkout::confirm))
+        .routes(routes!(interactions::interact, interactions::conversation))
+        .routes(routes!(interactions::confirm))
+        .routes(routes!(orders::list))
+        .routes(routes!(orders::mail_guest_links))
+        .routes(routes!(orders::get))
+        .routes(routes!(orders::cancel))
+        .routes(routes!(orders::admin_list))
+        .routes(routes!(orders::admin_set_status))
+        .routes(routes!(catalog::admin_change_product))
+        .routes(routes!(handoffs::list))
+        .routes(routes!(handoffs::reply))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::verify_email))
+        .routes(routes!(auth::resend_verification))
+        .routes(routes!(auth::password_reset))
+        .routes(routes!(auth::password_reset_confirm))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::change_email))
+        .routes(routes!(auth::delete_account))
+        .routes(routes!(outbox::list))
+        .routes(routes!(outbox::retry))
+        .routes(routes!(sessions::start, sessions::list, sessions::end_others))
+        .routes(routes!(sessions::restore))
+        .routes(routes!(sessions::end))
+        .routes(routes!(memory::get, memory::forget))
+        .routes(routes!(memory::put_preferences))
+        .routes(routes!(memory::export))
+        .routes(routes!(memory::delete_item))
+        .routes(routes!(memory::recommendations))
+        .routes(routes!(crate::health::health))
+        .routes(routes!(crate::health::ready))
 }

@@ -42,10 +42,8 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
     let services = state.services.clone();
     let options = state.leptos_options.clone();
     let router = Router::new()
-        .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
         .route("/images/products/{file}", get(pictures::product_picture))
-        .nest("/v1", api::routes())
+        .merge(api::routes())
         .leptos_routes_with_context(
             &state,
             routes,
