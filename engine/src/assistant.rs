@@ -31,6 +31,9 @@ pub use brain::{Progress, Sink, CLARIFY_BELOW};
 /// Longest message accepted, in characters.
 pub const MAX_MESSAGE: usize = 1_000;
 
+/// Turns of the conversation the chat panel and `GET /v1/interactions` show.
+pub const CONVERSATION_TURNS: u32 = 50;
+
 /// A message as the assistant accepts it: trimmed, 1 to [`MAX_MESSAGE`] characters.
 pub fn parse_message(text: &str) -> Result<&str> {
     bounded_text("message", text, MAX_MESSAGE)

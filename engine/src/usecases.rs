@@ -87,6 +87,22 @@ impl Services {
         self.memory.export(shopper).await
     }
 
+    /// Where a message to the assistant was said: the caller's own session (`own`), or for a
+    /// member one of their sessions named in the request (`asked`). The conversation is the
+    /// shopper's; the session only records where, and it must be the caller's own: anything
+    /// else is "session not found". Empty when neither is known.
+    pub async fn speaking_session(&self, shopper: &Shopper, own: Option<&str>, asked: Option<&str>) -> Result<String> {
+        match (own, asked) {
+            (Some(own), Some(asked)) if own != asked => Err(crate::Error::NotFound("session")),
+            (Some(own), _) => Ok(own.to_string()),
+            (None, Some(asked)) => match shopper.user_id() {
+                Some(user) => Ok(self.sessions.owned(user, asked).await?.id),
+                None => Err(crate::Error::NotFound("session")),
+            },
+            (None, None) => Ok(String::new()),
+        }
+    }
+
     /// The user's live sessions, marking the one this request came from.
     pub async fn my_sessions(&self, user_id: &str, presented: &Presented) -> Result<model::SessionList> {
         let items = self.sessions.list(user_id).await?;

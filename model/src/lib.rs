@@ -1,6 +1,6 @@
 //! Typed models shared by the WASM frontend and the server.
 //!
-//! Only serde, thiserror and http's header types here (utoipa behind the `openapi` feature): never leptos, tokio or
+//! Only serde (and serde_json for the chat stream's events), thiserror and http's header types here (utoipa behind the `openapi` feature): never leptos, tokio or
 //! surrealdb, so the browser bundle stays small and the wire format is defined in one place.
 
 use serde::{Deserialize, Serialize};
@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 pub mod assistant;
 pub mod cart;
 pub mod catalog;
+pub mod chat;
 pub mod checkout;
 pub mod cookies;
+pub mod error;
 pub mod identity;
 pub mod mail;
 pub mod memory;

@@ -107,7 +107,7 @@ pub async fn limit(State(limits): State<Arc<Limits>>, request: Request, next: Ne
     let mut response = if class == Class::Page {
         (StatusCode::TOO_MANY_REQUESTS, message).into_response()
     } else {
-        let detail = ErrorDetail { code: "rate_limited", message, field: None, extra: Default::default() };
+        let detail = ErrorDetail { code: "rate_limited".into(), message, field: None, extra: Default::default() };
         (StatusCode::TOO_MANY_REQUESTS, Json(ErrorBody { error: detail })).into_response()
     };
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));

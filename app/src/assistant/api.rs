@@ -11,7 +11,7 @@ use model::{ActionOutcome, PlacedOrder, Turn};
 pub async fn my_conversation() -> Result<Vec<Turn>, AppError> {
     let services = crate::ssr::services()?;
     match crate::ssr::current_shopper().await? {
-        Some(shopper) => Ok(services.assistant.conversation(&shopper, 50).await?),
+        Some(shopper) => Ok(services.assistant.conversation(&shopper, engine::assistant::CONVERSATION_TURNS).await?),
         None => Ok(Vec::new()),
     }
 }

@@ -3,6 +3,7 @@
 use super::api::my_conversation;
 use crate::cart::cart_version;
 use leptos::prelude::*;
+use model::chat::ChatEvent;
 use model::{Action, Part, Product, Turn};
 
 /// Seconds between two reads of the conversation while a person's answer is awaited.
@@ -102,48 +103,26 @@ pub fn ChatPanel() -> impl IntoView {
                     }
                 })
             };
-            let result = super::stream::send(&text, |event| match event.name.as_str() {
-                "typing" => typing.set(true),
-                "token" => {
+            let result = super::stream::send(&text, |event| match event {
+                ChatEvent::Typing => typing.set(true),
+                ChatEvent::Token(token) => {
                     typing.set(false);
-                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&event.data) {
-                        let token = v["text"].as_str().unwrap_or_default().to_string();
-                        update(&|t| t.text.push_str(&token));
+                    update(&|t| t.text.push_str(&token.text));
+                }
+                ChatEvent::Part(part) => update(&|t| t.parts.push(part.clone())),
+                ChatEvent::Action(action) => {
+                    let changes_cart =
+                        !matches!(action, Action::OrderCancelled { .. } | Action::HandoffRequested { .. });
+                    update(&|t| t.actions.push(action.clone()));
+                    if changes_cart {
+                        version.bump();
                     }
                 }
-                "part" => {
-                    if let Ok(part) = serde_json::from_str::<Part>(&event.data) {
-                        update(&|t| t.parts.push(part.clone()));
-                    }
-                }
-                "action" => {
-                    if let Ok(action) = serde_json::from_str::<Action>(&event.data) {
-                        let changes_cart =
-                            !matches!(action, Action::OrderCancelled { .. } | Action::HandoffRequested { .. });
-                        update(&|t| t.actions.push(action.clone()));
-                        if changes_cart {
-                            version.bump();
-                        }
-                    }
-                }
-                "done" => {
-                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&event.data) {
-                        let id = v["message_id"].as_str().unwrap_or_default().to_string();
-                        let intent = v["intent"].as_str().map(str::to_string);
-                        update(&|t| {
-                            t.id = id.clone();
-                            t.intent = intent.clone();
-                        });
-                    }
-                }
-                "error" => {
-                    let message = serde_json::from_str::<serde_json::Value>(&event.data)
-                        .ok()
-                        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-                        .unwrap_or_else(|| "The assistant could not answer.".into());
-                    error.set(Some(message));
-                }
-                _ => {}
+                ChatEvent::Done(done) => update(&|t| {
+                    t.id = done.message_id.clone();
+                    t.intent = Some(done.intent.clone());
+                }),
+                ChatEvent::Error(body) => error.set(Some(body.error.message)),
             })
             .await;
             if let Err(message) = result {

@@ -1,7 +1,10 @@
 //! Reads the assistant's Server-Sent Events in the browser: `POST /v1/interactions` with
 //! `Accept: text/event-stream` through `fetch` (an `EventSource` cannot POST), the body read
-//! chunk by chunk and split into events as they arrive. Runs only in the browser.
+//! chunk by chunk, split into events as they arrive and read as `model::chat::ChatEvent`, the
+//! type the server writes them from. Runs only in the browser.
 
+use model::chat::ChatEvent;
+use model::error::ErrorBody;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -43,7 +46,7 @@ static SESSION_READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicB
 /// Sends `message` and calls `on_event` for each event as it arrives. A browser that has only
 /// browsed has no session yet (page views start none): the page's first message makes sure of
 /// one, and should it have ended since, the refusal starts a new one and the message is resent.
-pub async fn send(message: &str, mut on_event: impl FnMut(SseEvent)) -> Result<(), String> {
+pub async fn send(message: &str, mut on_event: impl FnMut(ChatEvent)) -> Result<(), String> {
     use std::sync::atomic::Ordering;
     let fail = |e: JsValue| format!("{e:?}");
     if !SESSION_READY.load(Ordering::Relaxed) {
@@ -80,7 +83,13 @@ pub async fn send(message: &str, mut on_event: impl FnMut(SseEvent)) -> Result<(
         buffer.push_str(std::str::from_utf8(&bytes[..valid]).unwrap_or_default());
         bytes.drain(..valid);
         for event in take_events(&mut buffer) {
-            on_event(event);
+            // An event this page does not know (a newer server's) is skipped; one that does not
+            // read as its name says is a broken answer.
+            match ChatEvent::parse(&event.name, &event.data) {
+                Ok(Some(event)) => on_event(event),
+                Ok(None) => {}
+                Err(_) => return Err("The assistant's answer could not be read.".into()),
+            }
         }
     }
     Ok(())
@@ -109,9 +118,10 @@ async fn error_of(response: &web_sys::Response) -> Result<(Option<String>, Optio
     let fail = |e: JsValue| format!("{e:?}");
     let copy = response.clone().map_err(fail)?;
     let text = JsFuture::from(copy.text().map_err(fail)?).await.map_err(fail)?;
-    let body = serde_json::from_str::<serde_json::Value>(&text.as_string().unwrap_or_default()).unwrap_or_default();
-    let field = |name: &str| body["error"][name].as_str().map(str::to_string);
-    Ok((field("code"), field("message")))
+    Ok(match serde_json::from_str::<ErrorBody>(&text.as_string().unwrap_or_default()) {
+        Ok(body) => (Some(body.error.code), Some(body.error.message)),
+        Err(_) => (None, None),
+    })
 }
 
 #[cfg(test)]

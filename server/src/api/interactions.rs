@@ -11,8 +11,9 @@ use axum::http::{header, HeaderMap};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use engine::assistant::{Progress, Sink};
+use engine::assistant::{Progress, Sink, CONVERSATION_TURNS};
 use futures::StreamExt;
+use model::chat::{ChatEvent, DoneData, TokenData};
 use model::{Channel, Reply, Turn};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
@@ -68,17 +69,9 @@ pub async fn interact(
         })?,
         None => crate::caller::channel(&headers, Channel::Api),
     };
-    // The conversation is the principal's; the session only says where a message was said, and
-    // it must be the caller's own.
-    let session_id = match (session.map(|s| s.info.id), body.session_id.filter(|s| !s.is_empty())) {
-        (Some(own), Some(asked)) if own != asked => return Err(ApiError::not_found("session")),
-        (Some(own), _) => own,
-        (None, Some(asked)) => match shopper.user_id() {
-            Some(user) => state.services.sessions.owned(user, &asked).await?.id,
-            None => return Err(ApiError::not_found("session")),
-        },
-        (None, None) => String::new(),
-    };
+    let own = session.map(|s| s.info.id);
+    let asked = body.session_id.filter(|s| !s.is_empty());
+    let session_id = state.services.speaking_session(&shopper, own.as_deref(), asked.as_deref()).await?;
     let wants_stream =
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/event-stream"));
     if !wants_stream {
@@ -99,37 +92,27 @@ pub async fn interact(
         let sink = Sink::new(tx);
         assistant.stream_message_from(Some(&client), &shopper, &session_id, channel, &text, &sink).await
     });
-    let typing = futures::stream::once(async { Event::default().event("typing").data("{}") });
+    let typing = futures::stream::once(async { ChatEvent::Typing });
     let received = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|p| (p, rx)) });
     let progress = received.map(|p| match p {
-        Progress::Token(text) => Event::default().event("token").data(serde_json::json!({ "text": text }).to_string()),
-        Progress::Part(part) => Event::default().event("part").data(json(&part)),
-        Progress::Action(action) => Event::default().event("action").data(json(&action)),
+        Progress::Token(text) => ChatEvent::Token(TokenData { text }),
+        Progress::Part(part) => ChatEvent::Part(part),
+        Progress::Action(action) => ChatEvent::Action(action),
     });
     let done = futures::stream::once(async move {
         match work.await {
-            Ok(Ok(reply)) => done_event(&reply),
-            Ok(Err(e)) => Event::default().event("error").data(ApiError::from(e).body_json()),
-            Err(join) => Event::default().event("error").data(ApiError::internal(&join).body_json()),
+            Ok(Ok(reply)) => ChatEvent::Done(DoneData::from(&reply)),
+            Ok(Err(e)) => ChatEvent::Error(ApiError::from(e).into_body()),
+            Err(join) => ChatEvent::Error(ApiError::internal(&join).into_body()),
         }
     });
-    let stream = typing.chain(progress).chain(done).map(Ok::<_, Infallible>);
+    let stream = typing.chain(progress).chain(done).map(|e| Ok::<_, Infallible>(sse(&e)));
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }
 
-/// The last event of a reply.
-fn done_event(reply: &Reply) -> Event {
-    let done = serde_json::json!({
-        "message_id": reply.message_id,
-        "intent": reply.intent,
-        "confidence": reply.confidence,
-        "entities": reply.entities,
-    });
-    Event::default().event("done").data(done.to_string())
-}
-
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+/// A chat event as Server-Sent Event.
+fn sse(event: &ChatEvent) -> Event {
+    Event::default().event(event.name()).data(event.data())
 }
 
 /// The caller's conversation with the assistant (one per shopper across sessions and channels).
@@ -140,7 +123,8 @@ pub async fn conversation(
     CurrentShopper(shopper): CurrentShopper,
     Query(_query): Query<ConversationQuery>,
 ) -> Result<Json<Conversation>, ApiError> {
-    Ok(Json(Conversation { items: state.services.assistant.conversation(&shopper, 50).await? }))
+    let items = state.services.assistant.conversation(&shopper, CONVERSATION_TURNS).await?;
+    Ok(Json(Conversation { items }))
 }
 
 /// `POST /v1/interactions/confirm` body.

@@ -4,8 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
-use utoipa::ToSchema;
+pub use model::error::{ErrorBody, ErrorDetail, ErrorExtra as Extra};
 
 /// An error as the API answers it.
 #[derive(Debug)]
@@ -16,45 +15,6 @@ pub struct ApiError {
     field: Option<String>,
     // Boxed: most errors carry none, and every `Result<_, ApiError>` stays small.
     extra: Box<Extra>,
-}
-
-/// Details some errors add so a client can act without parsing the message.
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct Extra {
-    /// `out_of_stock`: units that can still be had.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub available: Option<u32>,
-    /// `discount_rejected`: why (`expired`, `below_minimum`, `used_up`, `not_applicable` ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
-    /// `invalid_transition`: the order's current status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<&'static str>,
-    /// `rate_limited`: seconds until another attempt is allowed (also the `Retry-After` header).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
-}
-
-/// The JSON body of every error response.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// The error.
-    pub error: ErrorDetail,
-}
-
-/// What went wrong.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable machine-readable code, e.g. `not_found`, `validation_failed`.
-    pub code: &'static str,
-    /// Human-readable message, safe to show.
-    pub message: String,
-    /// The offending field or parameter, for validation errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Error-specific details.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 impl ApiError {
@@ -149,7 +109,7 @@ impl From<engine::Error> for ApiError {
             },
             engine::Error::InvalidDiscount(reason) => Self {
                 field: Some("code".into()),
-                extra: Box::new(Extra { reason: Some(reason.code()), ..Extra::default() }),
+                extra: Box::new(Extra { reason: Some(reason.code().to_string()), ..Extra::default() }),
                 ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "discount_rejected", &capitalized(&reason.to_string()))
             },
             engine::Error::PaymentDeclined(message) => {
@@ -177,7 +137,7 @@ impl From<engine::Error> for ApiError {
                 "A request with this Idempotency-Key is still being processed; retry in a moment.",
             ),
             engine::Error::InvalidTransition { current, requested } => Self {
-                extra: Box::new(Extra { current_status: Some(current.as_str()), ..Extra::default() }),
+                extra: Box::new(Extra { current_status: Some(current.as_str().to_string()), ..Extra::default() }),
                 ..Self::new(
                     StatusCode::CONFLICT,
                     "invalid_transition",
@@ -210,15 +170,16 @@ fn capitalized(text: &str) -> String {
 }
 
 impl ApiError {
-    fn into_body(self) -> ErrorBody {
+    /// The error's JSON body (for an SSE `error` event, where no status can be sent).
+    pub fn into_body(self) -> ErrorBody {
         ErrorBody {
-            error: ErrorDetail { code: self.code, message: self.message, field: self.field, extra: *self.extra },
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+                field: self.field,
+                extra: *self.extra,
+            },
         }
-    }
-
-    /// The error's JSON body as text (for an SSE `error` event, where no status can be sent).
-    pub fn body_json(self) -> String {
-        serde_json::to_string(&self.into_body()).unwrap_or_else(|_| "{}".into())
     }
 }
 
