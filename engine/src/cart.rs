@@ -1,6 +1,6 @@
 //! Carts: lines priced from the catalog at read time, quantity and stock rules, discount codes
 //! and totals. A guest's cart belongs to their session; a member has one cart for all sessions,
-//! and a guest cart merges into it when the session is promoted (see [`PROMOTION_STEP`]).
+//! and a guest cart merges into it when the session is promoted (see `sessions::promotion`).
 
 pub mod discounts;
 pub mod pricing;
@@ -22,28 +22,6 @@ pub use pricing::totals;
 /// cart's lines join the member's cart. A product already there adds up, capped by stock (but
 /// never below what the member had) and by 99; other lines move over as they are, keeping
 /// their ids. The member's own code wins; otherwise the guest's code comes along.
-pub(crate) const PROMOTION_STEP: (&str, &str) = (
-    "cart",
-    "LET $guest_cart = 's_' + $session_id;
-     LET $member_cart = 'u_' + $user;
-     LET $guest_lines = IF $promoted THEN (SELECT id, product, quantity FROM cart_line WHERE cart = $guest_cart) ELSE [] END;
-     FOR $g IN $guest_lines {
-         LET $mine = (SELECT id, quantity FROM cart_line WHERE cart = $member_cart AND product = $g.product)[0];
-         IF $mine != NONE {
-             UPDATE $mine.id SET quantity = math::min([$mine.quantity + $g.quantity, math::max([$g.product.stock, $mine.quantity]), 99]);
-             DELETE $g.id;
-         } ELSE {
-             UPDATE $g.id SET cart = $member_cart;
-         };
-     };
-     LET $guest_code = (SELECT VALUE discount_code FROM type::record('cart', $guest_cart))[0];
-     IF array::len($guest_lines) > 0 OR $guest_code != NONE {
-         UPSERT type::record('cart', $member_cart) SET owner = 'user:' + $user, updated_at = time::now(),
-             discount_code = discount_code ?? $guest_code;
-     };
-     DELETE type::record('cart', $guest_cart);
-     LET $merged_cart = array::len($guest_lines);",
-);
 
 /// Carts over the store.
 #[derive(Clone, Debug)]

@@ -25,42 +25,6 @@ pub const PAGE_HISTORY: u32 = 50;
 /// Promotion step (see `sessions`): a guest's signals, preferences and affinities become the
 /// user's. Preferences the user already has win; affinities to the same thing add up, both
 /// decayed to now with the half-life in force (`memory_config`).
-pub(crate) const PROMOTION_STEP: (&str, &str) = (
-    "memory",
-    "LET $memory_from = 'session:' + $session_id;
-     LET $memory_to = 'user:' + $user;
-     LET $moved_signals = IF $promoted THEN (UPDATE signal SET owner = $memory_to WHERE owner = $memory_from RETURN VALUE id) ELSE [] END;
-     IF $promoted {
-         FOR $p IN (SELECT * FROM preference WHERE owner = $memory_from) {
-             IF (SELECT id FROM preference WHERE owner = $memory_to AND kind = $p.kind AND key = $p.key) = [] {
-                 UPDATE $p.id SET owner = $memory_to;
-             } ELSE {
-                 DELETE $p.id;
-             };
-         };
-         LET $half = (SELECT VALUE half_life_secs FROM ONLY memory_config:current) ?? 2592000.0;
-         LET $now = time::unix(time::now());
-         LET $guest = type::record('session', $session_id);
-         LET $member = type::record('user', $user);
-         FOR $e IN (SELECT * FROM likes WHERE in = $guest) {
-             LET $score = $e.score * math::pow(0.5, math::max([0, $now - $e.at]) / $half);
-             LET $mine = (SELECT id, score, at FROM likes WHERE in = $member AND out = $e.out LIMIT 1)[0];
-             IF $mine != NONE {
-                 UPDATE $mine.id SET score = $mine.score * math::pow(0.5, math::max([0, $now - $mine.at]) / $half) + $score, at = $now;
-             } ELSE {
-                 LET $out = $e.out;
-                 RELATE $member->likes->$out SET score = $score, at = $now;
-             };
-             DELETE $e.id;
-         };
-         FOR $e IN (SELECT * FROM avoids WHERE in = $guest) {
-             LET $out = $e.out;
-             IF (SELECT id FROM avoids WHERE in = $member AND out = $out) = [] { RELATE $member->avoids->$out SET at = $e.at; };
-             DELETE $e.id;
-         };
-     };
-     LET $merged_memory = array::len($moved_signals);",
-);
 
 /// Memory settings.
 #[derive(Debug, Clone, Copy)]

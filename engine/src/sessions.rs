@@ -11,12 +11,7 @@ use model::{Channel, SessionInfo};
 use secrecy::SecretString;
 use surrealdb::types::SurrealValue;
 
-/// Everything else that session data lives in joins promotion here, in the same transaction:
-/// each step runs with `$session_id` and `$user` bound and `$promoted` true when the
-/// session was promoted by this call, and ends by setting `$merged_<name>` to how many items it
-/// moved. Memory signals add theirs when they land.
-const PROMOTION_STEPS: &[(&str, &str)] =
-    &[crate::cart::PROMOTION_STEP, crate::assistant::conversation::PROMOTION_STEP, crate::memory::PROMOTION_STEP];
+mod promotion;
 
 /// Session storage and ownership rules.
 #[derive(Clone)]
@@ -177,34 +172,17 @@ impl Sessions {
     /// a guest's) is left as it is.
     pub async fn promote(&self, token: &SecretString, user_id: &str) -> Result<Option<Promotion>> {
         let (new, new_hash) = new_token();
-        let mut sql = String::from(
-            "BEGIN TRANSACTION;
-             LET $found = (SELECT VALUE record::id(id) FROM session WHERE token_hash = $hash AND ended_at = NONE)[0];
-             LET $promoted = (UPDATE session SET user_id = $user, promoted_at = time::now(), token_hash = $new_hash
-                 WHERE token_hash = $hash AND ended_at = NONE AND user_id = NONE RETURN VALUE id)[0] != NONE;
-             LET $session_id = $found;\n",
-        );
-        for (_, step) in PROMOTION_STEPS {
-            sql.push_str(step);
-            sql.push('\n');
-        }
-        let merged: Vec<String> =
-            PROMOTION_STEPS.iter().map(|(name, _)| format!("{{ name: '{name}', count: $merged_{name} }}")).collect();
-        sql.push_str(&format!(
-            "RETURN {{ found: $found, promoted: $promoted, merged: [{}] }};\nCOMMIT TRANSACTION;",
-            merged.join(", ")
-        ));
-        let mut res = self
+        let hash = hash_of(token);
+        let mut found = self
             .store
             .db()
-            .query(sql)
-            .bind(("hash", hash_of(token)))
-            .bind(("new_hash", new_hash))
-            .bind(("user", user_id.to_string()))
-            .await?
-            .check()?;
-        let last = res.num_statements().saturating_sub(2);
-        let outcome: Option<PromotionRow> = res.take(last)?;
+            .query("SELECT VALUE record::id(id) FROM session WHERE token_hash = $hash AND ended_at = NONE")
+            .bind(("hash", hash.clone()))
+            .await?;
+        let found: Option<String> = found.take::<Vec<String>>(0)?.into_iter().next();
+        let Some(session_id) = found else { return Ok(None) };
+        // The transaction checks the token again: a concurrent sign-in may have promoted it.
+        let outcome = promotion::run(&self.store, &session_id, hash, new_hash, user_id).await?;
         Ok(outcome.and_then(|o| {
             let merged = o.merged.into_iter().map(|m| (m.name, u64::try_from(m.count).unwrap_or(0))).collect();
             let token = o.promoted.then(|| new.clone());

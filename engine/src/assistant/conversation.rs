@@ -1,6 +1,6 @@
 //! Conversations in SurrealDB: every message, with the intent, parts, actions and shown
 //! products of the assistant's replies. Owned like carts (a user's one conversation on every
-//! channel, or a guest session's), and moved to the user on promotion ([`PROMOTION_STEP`]).
+//! channel, or a guest session's), and moved to the user on promotion (`sessions::promotion`).
 
 use crate::shopper::Shopper;
 use crate::store::Store;
@@ -10,13 +10,6 @@ use surrealdb::types::SurrealValue;
 
 /// Promotion step (see `sessions`): a guest's messages become the user's conversation, and their
 /// requests for a person follow (so the team's reply reaches the account).
-pub(crate) const PROMOTION_STEP: (&str, &str) = (
-    "conversation",
-    "LET $moved_messages = IF $promoted THEN (UPDATE message SET owner = 'user:' + $user
-         WHERE owner = 'session:' + $session_id RETURN VALUE id) ELSE [] END;
-     IF $promoted { UPDATE handoff SET owner = 'user:' + $user WHERE owner = 'session:' + $session_id; };
-     LET $merged_conversation = array::len($moved_messages);",
-);
 
 /// A message to store.
 pub struct NewMessage<'a> {
