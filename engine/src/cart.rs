@@ -18,11 +18,6 @@ use surrealdb::types::SurrealValue;
 
 pub use pricing::totals;
 
-/// Promotion step (runs inside the session-promotion transaction, see `sessions`): the guest
-/// cart's lines join the member's cart. A product already there adds up, capped by stock (but
-/// never below what the member had) and by 99; other lines move over as they are, keeping
-/// their ids. The member's own code wins; otherwise the guest's code comes along.
-
 /// Carts over the store.
 #[derive(Clone, Debug)]
 pub struct Carts {

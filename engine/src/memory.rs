@@ -22,10 +22,6 @@ use tokio::sync::{mpsc, oneshot};
 /// Signals the memory page shows (the export has all).
 pub const PAGE_HISTORY: u32 = 50;
 
-/// Promotion step (see `sessions`): a guest's signals, preferences and affinities become the
-/// user's. Preferences the user already has win; affinities to the same thing add up, both
-/// decayed to now with the half-life in force (`memory_config`).
-
 /// Memory settings.
 #[derive(Debug, Clone, Copy)]
 pub struct MemorySettings {

@@ -8,9 +8,6 @@ use crate::{Error, Result};
 use model::{Action, Part, Turn};
 use surrealdb::types::SurrealValue;
 
-/// Promotion step (see `sessions`): a guest's messages become the user's conversation, and their
-/// requests for a person follow (so the team's reply reaches the account).
-
 /// A message to store.
 pub struct NewMessage<'a> {
     /// `user` or `assistant`.

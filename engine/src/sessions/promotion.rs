@@ -13,8 +13,9 @@ use crate::Result;
 /// it moved.
 #[derive(Debug, Clone, Copy)]
 enum Step {
-    /// The guest's cart lines merge into the account's cart (quantities add, capped by stock
-    /// and 99); the guest's discount code is kept when the account's cart has none.
+    /// The guest cart's lines join the member's cart. A product already there adds up, capped
+    /// by stock (but never below what the member had) and by 99; other lines move over as they
+    /// are, keeping their ids. The member's own code wins; otherwise the guest's comes along.
     Cart,
     /// The guest's messages become the user's conversation, and their requests for a person
     /// follow (so the team's reply reaches the account).
