@@ -24,7 +24,7 @@ pub struct Carts {
     store: Store,
     pricing: PricingSettings,
     clock: Arc<dyn Clock>,
-    memory: crate::memory::Memory,
+    memory: crate::memory::SignalSender,
 }
 
 /// A cart with what checkout needs beyond the wire shape.
@@ -76,7 +76,12 @@ fn stock_of(n: Option<i64>) -> u32 {
 
 impl Carts {
     /// Carts over `store` with the shop's pricing and clock.
-    pub fn new(store: Store, pricing: PricingSettings, clock: Arc<dyn Clock>, memory: crate::memory::Memory) -> Self {
+    pub fn new(
+        store: Store,
+        pricing: PricingSettings,
+        clock: Arc<dyn Clock>,
+        memory: crate::memory::SignalSender,
+    ) -> Self {
         Self { store, pricing, clock, memory }
     }
 

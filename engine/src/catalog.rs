@@ -92,7 +92,7 @@ pub const AFFINITY_BLEND: f64 = 0.25;
 pub struct Affinities {
     /// By category slug.
     pub categories: HashMap<String, f64>,
-    /// By brand key (`crate::memory::signals::brand_key`).
+    /// By brand key (`brands::brand_key`).
     pub brands: HashMap<String, f64>,
 }
 
@@ -100,7 +100,7 @@ impl Affinities {
     /// A product's affinity, 0..=1: the stronger of its category's and its brand's.
     pub fn of(&self, product: &Product) -> f64 {
         let category = self.categories.get(product.category.as_str()).copied().unwrap_or(0.0);
-        let brand = self.brands.get(&crate::memory::signals::brand_key(&product.brand)).copied().unwrap_or(0.0);
+        let brand = self.brands.get(&brands::brand_key(&product.brand)).copied().unwrap_or(0.0);
         category.max(brand).clamp(0.0, 1.0)
     }
 }

@@ -7,20 +7,19 @@
 
 mod attempts;
 pub mod idempotency;
-pub mod payment;
 
 use crate::cart::{Carts, PricedCart};
 use crate::catalog::index::ListingIndex;
 use crate::clock::Clock;
 use crate::identity::opaque::new_token;
 use crate::orders::GuestLinks;
+use crate::payments::{self as payment, PaymentError, PaymentProvider};
 use crate::shopper::Shopper;
 use crate::store::failure::{self, Constraint, Failure};
 use crate::store::Store;
 use crate::{Error, Result};
 use idempotency::{Attempt, Claim};
 use model::{CheckoutRequest, DiscountRejection, PlacedOrder};
-use payment::{PaymentError, PaymentProvider};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use std::sync::Arc;
@@ -42,7 +41,7 @@ pub struct Checkout {
     payments: Arc<dyn PaymentProvider>,
     clock: Arc<dyn Clock>,
     listing: ListingIndex,
-    memory: crate::memory::Memory,
+    memory: crate::memory::SignalSender,
     letters: crate::mail::Letters,
     terms: Arc<crate::terms::Terms>,
     links: GuestLinks,
@@ -134,7 +133,7 @@ impl Checkout {
         payments: Arc<dyn PaymentProvider>,
         clock: Arc<dyn Clock>,
         listing: ListingIndex,
-        memory: crate::memory::Memory,
+        memory: crate::memory::SignalSender,
         letters: crate::mail::Letters,
         terms: crate::terms::Terms,
         links: GuestLinks,

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod mail;
 pub mod memory;
 pub mod orders;
+pub mod payments;
 pub mod seed;
 pub mod sessions;
 pub mod shopper;
@@ -63,7 +64,7 @@ pub struct CommerceSettings {
     /// Shipping rates, free-shipping threshold, tax rate.
     pub pricing: cart::pricing::PricingSettings,
     /// Where cards are charged.
-    pub payments: Arc<dyn checkout::payment::PaymentProvider>,
+    pub payments: Arc<dyn payments::PaymentProvider>,
     /// What time it is.
     pub clock: Arc<dyn clock::Clock>,
     /// How fast affinities fade.
@@ -81,7 +82,7 @@ impl Default for CommerceSettings {
     fn default() -> Self {
         Self {
             pricing: cart::pricing::PricingSettings::default(),
-            payments: Arc::new(checkout::payment::TestPaymentProvider::default()),
+            payments: Arc::new(payments::TestPaymentProvider::default()),
             clock: Arc::new(clock::SystemClock),
             memory: memory::MemorySettings::default(),
             mail: mail::MailSettings::default(),
@@ -134,12 +135,12 @@ impl Services {
         let letters = mail::Letters { composer: composer.clone(), outbox: outbox.clone() };
         let catalog = Catalog::new(store.clone());
         let memory = memory::Memory::new(store.clone(), catalog.clone(), commerce.clock.clone(), commerce.memory);
-        let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone(), memory.clone());
+        let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone(), memory.sender());
         let orders = orders::Orders::new(
             store.clone(),
             commerce.payments.clone(),
             catalog.index().clone(),
-            memory.clone(),
+            memory.sender(),
             letters.clone(),
             links.clone(),
         );
@@ -149,7 +150,7 @@ impl Services {
             commerce.payments,
             commerce.clock,
             catalog.index().clone(),
-            memory.clone(),
+            memory.sender(),
             letters.clone(),
             commerce.terms,
             links,

@@ -22,6 +22,29 @@ use tokio::sync::{mpsc, oneshot};
 /// Signals the memory page shows (the export has all).
 pub const PAGE_HISTORY: u32 = 50;
 
+/// The one thing carts, checkout and orders may do with the memory: record what a shopper did.
+/// A narrow handle, so those services cannot read or change anything else the shop remembers.
+#[derive(Clone)]
+pub struct SignalSender(Memory);
+
+impl SignalSender {
+    /// Records a signal (see [`Memory::record`]).
+    pub async fn record(&self, shopper: &Shopper, signal: Signal) {
+        self.0.record(shopper, signal).await;
+    }
+
+    /// Records an order's products as bought (see [`Memory::record_order`]).
+    pub async fn record_order(&self, shopper: &Shopper, products: &[String], channel: Option<&str>) {
+        self.0.record_order(shopper, products, channel).await;
+    }
+}
+
+impl std::fmt::Debug for SignalSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SignalSender")
+    }
+}
+
 /// Memory settings.
 #[derive(Debug, Clone, Copy)]
 pub struct MemorySettings {
@@ -197,6 +220,11 @@ impl Memory {
         self.profiles.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// A handle that can only record signals, for the services that produce them.
+    pub fn sender(&self) -> SignalSender {
+        SignalSender(self.clone())
+    }
+
     /// Drops the cached profile of `owner` (`user:…` / `session:…`): its memory changed.
     pub fn changed(&self, owner: &str) {
         let mut cache = self.cache();
@@ -314,7 +342,7 @@ impl Memory {
             }
         }
         let avoided: Vec<RecordId> =
-            prefs.brands_avoided.iter().map(|b| RecordId::new("brand", signals::brand_key(b))).collect();
+            prefs.brands_avoided.iter().map(|b| RecordId::new("brand", crate::catalog::brands::brand_key(b))).collect();
         self.store
             .db()
             .query(
@@ -392,7 +420,7 @@ impl Memory {
         for statement in 2..=4 {
             let rows: Vec<CountRow> = res.take(statement)?;
             for r in rows {
-                let key = if r.table == "brand" { signals::brand_key(&r.key) } else { r.key };
+                let key = if r.table == "brand" { crate::catalog::brands::brand_key(&r.key) } else { r.key };
                 counts.entry((r.table, key)).or_default().push((r.kind, r.n));
             }
         }

@@ -6,9 +6,9 @@ pub(crate) mod guest_links;
 pub use guest_links::GuestLinks;
 
 use crate::catalog::index::ListingIndex;
-use crate::checkout::payment::PaymentProvider;
 use crate::identity::opaque::hash_of;
 use crate::memory::signals::{Signal, SignalKind};
+use crate::payments::PaymentProvider;
 use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -43,7 +43,7 @@ pub struct Orders {
     store: Store,
     payments: Arc<dyn PaymentProvider>,
     listing: ListingIndex,
-    memory: crate::memory::Memory,
+    memory: crate::memory::SignalSender,
     letters: crate::mail::Letters,
     links: GuestLinks,
 }
@@ -169,7 +169,7 @@ impl Orders {
         store: Store,
         payments: Arc<dyn PaymentProvider>,
         listing: ListingIndex,
-        memory: crate::memory::Memory,
+        memory: crate::memory::SignalSender,
         letters: crate::mail::Letters,
         links: GuestLinks,
     ) -> Self {

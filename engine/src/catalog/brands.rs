@@ -2,7 +2,6 @@
 //! slug and labelled as the catalog spells it. Affinities and avoidances point at them; what a
 //! shopper types ("nike", "Acme Deluxe") never renames one or adds one.
 
-use crate::memory::signals::brand_key;
 use crate::store::Store;
 use crate::Result;
 use surrealdb::types::RecordId;
@@ -39,4 +38,28 @@ pub async fn sync(store: &Store) -> Result<()> {
         .await?
         .check()?;
     Ok(())
+}
+
+/// The slug a brand's record is keyed by.
+pub fn brand_key(brand: &str) -> String {
+    let mut key = String::new();
+    for c in brand.trim().to_lowercase().chars() {
+        if c.is_alphanumeric() {
+            key.push(c);
+        } else if !key.ends_with('-') {
+            key.push('-');
+        }
+    }
+    key.trim_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::brand_key;
+
+    #[test]
+    fn brand_keys_are_slugs() {
+        assert_eq!(brand_key("Black Diamond"), "black-diamond");
+        assert_eq!(brand_key("  Café & Co. "), "café-co");
+    }
 }

@@ -3,8 +3,9 @@
 //! popularity as the prior (and the whole answer for a shopper the shop knows nothing about).
 //! Avoided brands, colors, materials and over-budget items never appear.
 
-use super::signals::{brand_key, decayed, owner_record};
+use super::signals::{decayed, owner_record};
 use super::Memory;
+use crate::catalog::brands::brand_key;
 use crate::catalog::index::Entry;
 use crate::shopper::Shopper;
 use crate::Result;

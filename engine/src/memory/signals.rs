@@ -2,6 +2,7 @@
 //! written with its affinity updates in one transaction: the edge's score decays to now and the
 //! signal's weight is added (never a rescan of the history).
 
+use crate::catalog::brands::brand_key;
 use crate::store::Store;
 use crate::Result;
 use surrealdb::types::{RecordId, SurrealValue};
@@ -99,19 +100,6 @@ impl Signal {
     pub fn about(kind: SignalKind, category: Option<String>, brand: Option<String>, detail: Option<String>) -> Self {
         Self { kind, product: None, category, brand, detail, channel: None }
     }
-}
-
-/// The slug a brand's record is keyed by.
-pub fn brand_key(brand: &str) -> String {
-    let mut key = String::new();
-    for c in brand.trim().to_lowercase().chars() {
-        if c.is_alphanumeric() {
-            key.push(c);
-        } else if !key.ends_with('-') {
-            key.push('-');
-        }
-    }
-    key.trim_matches('-').to_string()
 }
 
 /// `user:<id>` / `session:<id>` as a record.
@@ -247,11 +235,5 @@ mod tests {
         assert!((decayed(8.0, 0, 30 * day, 30.0 * day as f64) - 4.0).abs() < 1e-9);
         assert!((decayed(8.0, 0, 60 * day, 30.0 * day as f64) - 2.0).abs() < 1e-9);
         assert_eq!(decayed(8.0, 100, 50, 10.0), 8.0, "a clock that went back does not grow a score");
-    }
-
-    #[test]
-    fn brand_keys_are_slugs() {
-        assert_eq!(brand_key("Black Diamond"), "black-diamond");
-        assert_eq!(brand_key("  Café & Co. "), "café-co");
     }
 }

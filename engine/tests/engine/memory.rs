@@ -100,7 +100,7 @@ async fn incremental_affinities_equal_a_full_recomputation_from_the_history() {
             .filter(|(kind, _, product, category, brand, _)| match table.as_str() {
                 "product" => product.as_deref() == Some(key.as_str()) && !matches!(kind.as_str(), "view" | "search"),
                 "category" => category.as_deref() == Some(key.as_str()),
-                _ => brand.as_deref().map(engine::memory::signals::brand_key).as_deref() == Some(key.as_str()),
+                _ => brand.as_deref().map(engine::catalog::brands::brand_key).as_deref() == Some(key.as_str()),
             })
             .map(|(_, w, .., t)| decayed(*w, *t, now, half))
             .sum();
@@ -464,7 +464,7 @@ async fn a_brand_typed_by_a_shopper_never_renames_or_creates_a_catalog_brand() {
     services.memory.set_preferences(&shopper, &prefs.parse().unwrap()).await.unwrap();
     services.memory.flush().await;
 
-    let key = engine::memory::signals::brand_key(&label);
+    let key = engine::catalog::brands::brand_key(&label);
     let mut res = services.store.client().query(format!("SELECT VALUE name FROM brand:`{key}`")).await.unwrap();
     let names: Vec<String> = res.take(0).unwrap();
     assert_eq!(names, vec![label.clone()], "the catalog's label stands");

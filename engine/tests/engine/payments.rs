@@ -7,8 +7,8 @@
 use crate::cart::{guest, product, qty};
 use crate::checkout::request;
 use crate::helpers::{count, outbox, seed_options};
-use engine::checkout::payment::{Charge, PaymentError, PaymentProvider, TestPaymentProvider};
 use engine::orders::OrderViewer;
+use engine::payments::{Charge, PaymentError, PaymentProvider, TestPaymentProvider};
 use engine::store::Store;
 use engine::{Error, Services};
 use futures::future::BoxFuture;
