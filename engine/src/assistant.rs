@@ -61,6 +61,7 @@ pub struct Assistant {
     checkout: crate::checkout::Checkout,
     memory: crate::memory::Memory,
     letters: crate::mail::Letters,
+    policies: crate::policies::Policies,
     /// Trained once at start from the shipped file (a unit test proves it trains).
     classifier: Arc<std::result::Result<Classifier, nlu::classifier::TrainingError>>,
     /// Who answers: the built-in brain, or a language model falling back to it.
@@ -85,6 +86,7 @@ impl Assistant {
         checkout: crate::checkout::Checkout,
         memory: crate::memory::Memory,
         letters: crate::mail::Letters,
+        policies: crate::policies::Policies,
     ) -> Self {
         Self {
             store,
@@ -94,6 +96,7 @@ impl Assistant {
             checkout,
             memory,
             letters,
+            policies,
             classifier: Arc::new(Classifier::builtin()),
             brain: Arc::new(brain::Builtin),
             vocabulary: Arc::default(),
@@ -184,6 +187,7 @@ impl Assistant {
             orders: &self.orders,
             checkout: &self.checkout,
             store: &self.store,
+            policies: &self.policies,
             memory: &self.memory,
             shopper,
             session_id,

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod memory;
 pub mod orders;
 pub mod payments;
+pub mod policies;
 pub mod seed;
 pub mod sessions;
 pub mod shopper;
@@ -54,6 +55,8 @@ pub struct Services {
     pub assistant: assistant::Assistant,
     /// Preferences, signals, affinities and recommendations.
     pub memory: memory::Memory,
+    /// The shop's policies and FAQ.
+    pub policies: policies::Policies,
     /// Mail waiting to be sent (the worker drains it; admins list and retry it).
     pub outbox: mail::Outbox,
 }
@@ -156,6 +159,7 @@ impl Services {
             links,
         );
         let sessions = sessions::Sessions::new(store.clone(), identity.session_idle_days);
+        let policies = policies::Policies::new(store.clone());
         Self {
             callers: callers::Callers::new(issuer.clone(), sessions.clone()),
             identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone())
@@ -170,7 +174,9 @@ impl Services {
                 checkout.clone(),
                 memory.clone(),
                 letters,
+                policies.clone(),
             ),
+            policies,
             memory,
             outbox,
             catalog,

@@ -13,7 +13,6 @@ use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
 use model::{Action, Part, Product, ProductSearch, Quantity, SearchParams};
-use surrealdb::types::SurrealValue;
 
 /// What an agent produced.
 #[derive(Debug, Default)]
@@ -50,8 +49,10 @@ pub struct Tools<'a> {
     pub orders: &'a Orders,
     /// Checkout (for the one-click confirmation).
     pub checkout: &'a crate::checkout::Checkout,
-    /// The database (policies, FAQ, hand-offs).
+    /// The database (hand-offs).
     pub store: &'a Store,
+    /// The shop's policies and FAQ.
+    pub policies: &'a crate::policies::Policies,
     /// What the shop remembers about the shopper.
     pub memory: &'a crate::memory::Memory,
     /// Who is asking.
@@ -497,19 +498,9 @@ pub async fn support(t: &Tools<'_>, intent: Intent, text: &str) -> Result<Answer
     } else {
         "shipping"
     };
-    #[derive(SurrealValue)]
-    struct PolicyRow {
-        title: String,
-        body: String,
-    }
-    let mut res = t
-        .store
-        .db()
-        .query("SELECT title, body FROM policy WHERE topic = $topic LIMIT 1")
-        .bind(("topic", topic))
-        .await?;
-    let row: Option<PolicyRow> = res.take(0)?;
-    let Some(policy) = row else { return Ok(Answer::say("I don't have that policy at hand; a person can help.")) };
+    let Some(policy) = t.policies.on(topic).await? else {
+        return Ok(Answer::say("I don't have that policy at hand; a person can help."));
+    };
     let mut answer = Answer::say(t.checkout.facts().render(&policy.body));
     answer.parts.push(Part::Source { title: policy.title });
     Ok(answer)
@@ -530,19 +521,7 @@ async fn faq_answer(t: &Tools<'_>, lowered: &str) -> Result<Option<Answer>> {
     } else {
         return Ok(None);
     };
-    #[derive(SurrealValue)]
-    struct FaqRow {
-        question: String,
-        answer: String,
-    }
-    let mut res = t
-        .store
-        .db()
-        .query("SELECT question, answer FROM faq WHERE string::contains(string::lowercase(question), $needle) LIMIT 1")
-        .bind(("needle", needle))
-        .await?;
-    let row: Option<FaqRow> = res.take(0)?;
-    Ok(row.map(|faq| {
+    Ok(t.policies.faq(needle).await?.map(|faq| {
         let mut answer = Answer::say(t.checkout.facts().render(&faq.answer));
         answer.parts.push(Part::Source { title: format!("FAQ: {}", faq.question) });
         answer
