@@ -86,9 +86,9 @@ impl Assistant {
         checkout: crate::checkout::Checkout,
         memory: crate::memory::Memory,
         letters: crate::mail::Letters,
-        policies: crate::policies::Policies,
     ) -> Self {
         Self {
+            policies: crate::policies::Policies::new(store.clone()),
             store,
             catalog,
             carts,
@@ -96,7 +96,6 @@ impl Assistant {
             checkout,
             memory,
             letters,
-            policies,
             classifier: Arc::new(Classifier::builtin()),
             brain: Arc::new(brain::Builtin),
             vocabulary: Arc::default(),

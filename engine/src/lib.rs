@@ -174,7 +174,6 @@ impl Services {
                 checkout.clone(),
                 memory.clone(),
                 letters,
-                policies.clone(),
             ),
             policies,
             memory,
