@@ -154,7 +154,7 @@ impl Memory {
         let edges: Vec<Affinity> = res.take(0)?;
         let avoided_brands: Vec<String> = res.take(1)?;
         let bought: Vec<String> = res.take(2)?;
-        let preferences = super::to_preferences(&res.take::<Vec<super::PreferenceRow>>(3)?);
+        let preferences = super::preferences::to_preferences(&res.take::<Vec<super::preferences::PreferenceRow>>(3)?);
         let mut profile = Profile { avoided_brands, bought, preferences, ..Profile::default() };
         for e in edges {
             let score = decayed(e.score, e.at, now, self.half_life);
