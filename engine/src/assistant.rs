@@ -20,7 +20,7 @@ use crate::orders::Orders;
 use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::{Error, Result};
-use agents::{Answer, Tools};
+use agents::{Answer, Context};
 use brain::Brain;
 use model::{Channel, Reply, Turn};
 use nlu::{Classifier, Vocabulary};
@@ -180,7 +180,7 @@ impl Assistant {
         let classifier = self.classifier.as_ref().as_ref().map_err(|e| Error::invalid("assistant", e.to_string()))?;
         let prediction = nlu::questions::answer_questions(classifier.predict(text), text);
         let entities = nlu::entities::extract(text, &*self.vocabulary().await?);
-        let tools = Tools {
+        let tools = Context {
             catalog: &self.catalog,
             carts: &self.carts,
             orders: &self.orders,

@@ -49,7 +49,7 @@ impl Answer {
 }
 
 /// What every agent may use.
-pub struct Tools<'a> {
+pub struct Context<'a> {
     /// Products.
     pub catalog: &'a Catalog,
     /// Carts.
@@ -74,9 +74,9 @@ pub struct Tools<'a> {
     pub shown: &'a [String],
 }
 
-impl<'a> Tools<'a> {
+impl<'a> Context<'a> {
     /// The same services and shopper with another list of shown products.
-    pub fn with_shown<'b>(&'b self, shown: &'b [String]) -> Tools<'b> {
-        Tools { shown, ..*self }
+    pub fn with_shown<'b>(&'b self, shown: &'b [String]) -> Context<'b> {
+        Context { shown, ..*self }
     }
 }

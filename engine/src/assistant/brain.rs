@@ -2,7 +2,7 @@
 //! The built-in brain ([`Builtin`]) routes the classifier's intent to an agent; the language-
 //! model brain (`super::llm`) lets the model pick agents as tools and falls back to this one.
 
-use super::agents::{self, Answer, Tools};
+use super::agents::{self, Answer, Context};
 use super::nlu::{classifier::Prediction, Entities, Intent};
 use crate::Result;
 use futures::future::BoxFuture;
@@ -129,7 +129,7 @@ impl Sink {
 /// One message for a brain to answer.
 pub struct Question<'a> {
     /// The shop's services with the shopper's principal.
-    pub tools: Tools<'a>,
+    pub tools: Context<'a>,
     /// What the shopper said (validated).
     pub text: &'a str,
     /// The conversation's latest messages before this one.
@@ -181,7 +181,7 @@ impl Brain for Builtin {
 }
 
 /// The agent for an intent.
-pub async fn route(t: &Tools<'_>, intent: Intent, e: &Entities, text: &str) -> Result<Answer> {
+pub async fn route(t: &Context<'_>, intent: Intent, e: &Entities, text: &str) -> Result<Answer> {
     match intent {
         Intent::ProductSearch | Intent::Recommendation => agents::find_products(t, intent, e).await,
         Intent::ProductDetails => agents::describe(t, e).await,

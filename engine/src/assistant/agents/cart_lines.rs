@@ -5,7 +5,7 @@ use super::products::{pick, search_for};
 use super::*;
 
 /// add_to_cart: the product named by ordinal, else the only or first shown, else a search.
-pub async fn add(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+pub async fn add(t: &Context<'_>, e: &Entities) -> Result<Answer> {
     let id = match pick(t.shown, e.ordinal) {
         Some(id) => Some(id.clone()),
         None if e.product_words.is_some() || e.category.is_some() => {
@@ -37,7 +37,7 @@ pub async fn add(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
 }
 
 /// The cart line a message refers to: by ordinal in the cart, by words, or the only line.
-async fn cart_line(t: &Tools<'_>, e: &Entities) -> Result<Option<model::CartLine>> {
+async fn cart_line(t: &Context<'_>, e: &Entities) -> Result<Option<model::CartLine>> {
     let cart = t.carts.get(t.shopper).await?;
     if let Some(n) = e.ordinal {
         let ix = if n == -1 { cart.lines.len().checked_sub(1) } else { usize::try_from(n - 1).ok() };
@@ -62,7 +62,7 @@ fn line_named(cart: &model::Cart, e: &Entities) -> Option<model::CartLine> {
 }
 
 /// update_cart.
-pub async fn update(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+pub async fn update(t: &Context<'_>, e: &Entities) -> Result<Answer> {
     let Some(line) = cart_line(t, e).await? else {
         return Ok(
             Answer::say("Which item should I change? Say \"make the second one 3\".").suggest(&["What's in my cart?"])
@@ -88,7 +88,7 @@ pub async fn update(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
 }
 
 /// remove_from_cart.
-pub async fn remove(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
+pub async fn remove(t: &Context<'_>, e: &Entities, text: &str) -> Result<Answer> {
     // "Empty my cart" names no line: it is about all of them (a card, not a removal).
     if e.ordinal.is_none() && wants_everything_gone(text) {
         let cart = t.carts.get(t.shopper).await?;
@@ -113,7 +113,7 @@ fn wants_everything_gone(text: &str) -> bool {
 }
 
 /// Emptying the cart from chat: a card naming what goes; only the shopper's click removes it.
-async fn empty_cart(t: &Tools<'_>) -> Result<Answer> {
+async fn empty_cart(t: &Context<'_>) -> Result<Answer> {
     let cart = t.carts.get(t.shopper).await?;
     if cart.lines.is_empty() {
         return Ok(Answer::say("Your cart is already empty."));
@@ -130,7 +130,7 @@ async fn empty_cart(t: &Tools<'_>) -> Result<Answer> {
 }
 
 /// view_cart.
-pub async fn show_cart(t: &Tools<'_>) -> Result<Answer> {
+pub async fn show_cart(t: &Context<'_>) -> Result<Answer> {
     let cart = t.carts.get(t.shopper).await?;
     if cart.lines.is_empty() {
         return Ok(Answer::say("Your cart is empty.").suggest(&["What do you recommend?"]));
@@ -141,7 +141,7 @@ pub async fn show_cart(t: &Tools<'_>) -> Result<Answer> {
 }
 
 /// apply_discount.
-pub async fn apply_code(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+pub async fn apply_code(t: &Context<'_>, e: &Entities) -> Result<Answer> {
     let Some(code) = &e.code else {
         return Ok(Answer::say("Which code? Type it, for example \"apply WELCOME10\"."));
     };
@@ -162,7 +162,7 @@ pub async fn apply_code(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
 
 /// checkout: never places the order from chat. A member who paid before gets a one-click
 /// confirmation card (their click places the order); everyone else a link to the checkout page.
-pub async fn prepare_checkout(t: &Tools<'_>) -> Result<Answer> {
+pub async fn prepare_checkout(t: &Context<'_>) -> Result<Answer> {
     let cart = t.carts.get(t.shopper).await?;
     if cart.lines.is_empty() {
         return Ok(Answer::say("Your cart is empty, so there's nothing to check out yet."));

@@ -2,7 +2,7 @@
 //! jackets is $200" become stated preferences through the memory service; "forget that I like
 //! red" removes one, "forget me" erases everything (orders stay: they are records of sale).
 
-use super::{Answer, Tools};
+use super::{Answer, Context};
 use crate::assistant::nlu::{entities, Entities, Vocabulary};
 use crate::Result;
 use model::memory::Preferences;
@@ -137,7 +137,7 @@ fn remove_statement(prefs: &mut Preferences, e: &Entities, text: &str) -> Vec<St
 /// Edits the stored preferences with `edit`; what changed, in words, or the answer to give when
 /// the change could not be saved.
 async fn edit_preferences(
-    t: &Tools<'_>,
+    t: &Context<'_>,
     edit: impl FnOnce(&mut Preferences) -> Vec<String>,
 ) -> std::result::Result<Vec<String>, Answer> {
     let mut said = Vec::new();
@@ -148,7 +148,7 @@ async fn edit_preferences(
 }
 
 /// remember_preference.
-pub async fn remember(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
+pub async fn remember(t: &Context<'_>, e: &Entities, text: &str) -> Result<Answer> {
     let said = match edit_preferences(t, |prefs| apply_statement(prefs, e, text)).await {
         Ok(said) => said,
         Err(answer) => return Ok(answer),
@@ -167,7 +167,7 @@ pub async fn remember(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer>
 }
 
 /// forget_me: one named thing, or everything.
-pub async fn forget(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
+pub async fn forget(t: &Context<'_>, e: &Entities, text: &str) -> Result<Answer> {
     let said = match edit_preferences(t, |prefs| remove_statement(prefs, e, text)).await {
         Ok(said) => said,
         Err(answer) => return Ok(answer),
@@ -198,7 +198,7 @@ pub async fn forget(t: &Tools<'_>, e: &Entities, text: &str) -> Result<Answer> {
 }
 
 /// The language model's remember_preference / forget_me: the statement read like a message.
-pub async fn from_statement(t: &Tools<'_>, remembering: bool, statement: &str) -> Result<Answer> {
+pub async fn from_statement(t: &Context<'_>, remembering: bool, statement: &str) -> Result<Answer> {
     let brands = t.catalog.index().entries().await?.brands.clone();
     let e = entities::extract(statement, &Vocabulary::with_brands(brands));
     if remembering {

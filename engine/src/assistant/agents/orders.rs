@@ -3,7 +3,7 @@
 use super::*;
 
 /// order_status, order_history, cancel_order.
-pub async fn orders(t: &Tools<'_>, intent: Intent, e: &Entities) -> Result<Answer> {
+pub async fn orders(t: &Context<'_>, intent: Intent, e: &Entities) -> Result<Answer> {
     let Some(user) = t.shopper.user_id() else {
         return Ok(Answer::say(
             "Sign in to see your orders. A guest order opens from the link on its confirmation page.",

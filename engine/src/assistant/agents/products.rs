@@ -35,7 +35,7 @@ fn cards(products: Vec<Product>) -> Answer {
 }
 
 /// product_search, recommendation: within the shopper's stated budget, without what they avoid.
-pub async fn find_products(t: &Tools<'_>, intent: Intent, e: &Entities) -> Result<Answer> {
+pub async fn find_products(t: &Context<'_>, intent: Intent, e: &Entities) -> Result<Answer> {
     let mut search = search_for(e)?;
     let prefs = t.memory.preferences(t.shopper).await?;
     let mut heeded = Vec::new();
@@ -104,7 +104,7 @@ pub async fn find_products(t: &Tools<'_>, intent: Intent, e: &Entities) -> Resul
 }
 
 /// product_details.
-pub async fn describe(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+pub async fn describe(t: &Context<'_>, e: &Entities) -> Result<Answer> {
     let Some(id) = pick(t.shown, e.ordinal.or(Some(1)).filter(|_| !t.shown.is_empty())) else {
         return Ok(Answer::say("Which product do you mean? Search first, then say \"the second one\".")
             .suggest(&["Show me jackets", "What do you recommend?"]));
@@ -123,7 +123,7 @@ pub async fn describe(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
 }
 
 /// compare_products.
-pub async fn compare(t: &Tools<'_>, e: &Entities) -> Result<Answer> {
+pub async fn compare(t: &Context<'_>, e: &Entities) -> Result<Answer> {
     let first = e.ordinal.unwrap_or(1);
     let second = if first == -1 { t.shown.len() as i32 - 1 } else { first + 1 };
     let (Some(a), Some(b)) = (pick(t.shown, Some(first)), pick(t.shown, Some(second)).or_else(|| t.shown.get(1)))

@@ -3,7 +3,7 @@
 use super::*;
 
 /// faq and return_or_refund: answers from the seeded policies and FAQ, naming the source.
-pub async fn support(t: &Tools<'_>, intent: Intent, text: &str) -> Result<Answer> {
+pub async fn support(t: &Context<'_>, intent: Intent, text: &str) -> Result<Answer> {
     let lowered = text.to_lowercase();
     if let Some(answer) = faq_answer(t, &lowered).await? {
         return Ok(answer);
@@ -31,7 +31,7 @@ pub async fn support(t: &Tools<'_>, intent: Intent, text: &str) -> Result<Answer
 
 /// The FAQ entry a question about an irreversible step asks for (how to cancel, how to erase
 /// one's data, how to empty the cart), with its question as the source.
-async fn faq_answer(t: &Tools<'_>, lowered: &str) -> Result<Option<Answer>> {
+async fn faq_answer(t: &Context<'_>, lowered: &str) -> Result<Option<Answer>> {
     let has = |words: &[&str]| words.iter().any(|w| lowered.contains(w));
     let needle = if has(&["cancel"]) {
         "cancel an order"
@@ -52,7 +52,7 @@ async fn faq_answer(t: &Tools<'_>, lowered: &str) -> Result<Option<Answer>> {
 }
 
 /// human_handoff: records the request for staff.
-pub async fn handoff(t: &Tools<'_>, text: &str) -> Result<Answer> {
+pub async fn handoff(t: &Context<'_>, text: &str) -> Result<Answer> {
     let id = crate::assistant::conversation::request_handoff(t.store, t.shopper, t.session_id, text).await?;
     let mut answer = Answer::say("I've asked a person from our team to pick this up; they'll reply here.");
     answer.actions.push(Action::HandoffRequested { request_id: id });

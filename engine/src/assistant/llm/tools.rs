@@ -3,7 +3,7 @@
 //! error naming it, sent back to the model, and changes nothing. No tool takes a shopper,
 //! user or session: those come from the verified session only.
 
-use super::super::agents::{self, Answer, Tools};
+use super::super::agents::{self, Answer, Context};
 use super::super::nlu::{Entities, Intent};
 use crate::Result;
 use serde::Deserialize;
@@ -430,7 +430,7 @@ pub fn parse(name: &str, raw: &str) -> std::result::Result<Call, BadCall> {
 }
 
 /// Runs a parsed call through the agent that owns it, with the shopper's own principal.
-pub async fn run(t: &Tools<'_>, call: &Call) -> Result<Answer> {
+pub async fn run(t: &Context<'_>, call: &Call) -> Result<Answer> {
     let ordinal = |position: &i32| Entities { ordinal: Some(*position), ..Entities::default() };
     match call {
         Call::Search { entities, recommend } => {
