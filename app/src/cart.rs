@@ -5,9 +5,9 @@ mod api;
 mod components;
 mod pages;
 
-pub use api::AddToCart as AddToCartServerFn;
+pub use api::AddToCart;
 pub use api::{add_to_cart, apply_discount_code, get_cart, remove_discount_code, remove_from_cart, set_cart_quantity};
-pub use components::{AddToCart, CartLink, TotalsTable};
+pub use components::{AddToCartButton, CartLink, TotalsTable};
 pub use pages::CartPage;
 
 use leptos::prelude::*;

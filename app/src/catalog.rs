@@ -8,4 +8,4 @@ pub mod url;
 
 pub use api::{get_product, list_categories, list_featured_products, search_products};
 pub use components::{ProductCard, ProductGrid};
-pub use pages::{CategoryPage, HomePage, ProductPage, SearchPage};
+pub use pages::{CategoryPage, HomePage, ProductDetailPage, SearchPage};

@@ -16,7 +16,7 @@ pub mod orders;
 pub mod ssr;
 
 use account::{AccountPage, AuthVersion, LoginPage, RegisterPage};
-use catalog::{CategoryPage, HomePage, ProductPage, SearchPage};
+use catalog::{CategoryPage, HomePage, ProductDetailPage, SearchPage};
 use layout::{Footer, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -76,7 +76,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("") view=HomePage/>
                         <Route path=path!("/category/:slug") view=CategoryPage/>
-                        <Route path=path!("/product/:slug") view=ProductPage/>
+                        <Route path=path!("/product/:slug") view=ProductDetailPage/>
                         <Route path=path!("/search") view=SearchPage/>
                         <Route path=path!("/login") view=LoginPage/>
                         <Route path=path!("/register") view=RegisterPage/>

@@ -294,7 +294,7 @@ fn ActionCard(confirmation: model::ActionConfirmation) -> impl IntoView {
 /// A product in the chat: picture, name, price and a one-click add.
 #[component]
 fn ChatCard(product: Product) -> impl IntoView {
-    let add = ServerAction::<crate::cart::AddToCartServerFn>::new();
+    let add = ServerAction::<crate::cart::AddToCart>::new();
     let version = cart_version();
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get() {
@@ -311,7 +311,7 @@ fn ChatCard(product: Product) -> impl IntoView {
                 <span class="price">{product.price.to_string()}</span>
             </span>
             <button class="button button--small" disabled=move || sold_out || add.pending().get()
-                on:click=move |_| { add.dispatch(crate::cart::AddToCartServerFn { product_id: id.clone(), quantity: 1 }); }>
+                on:click=move |_| { add.dispatch(crate::cart::AddToCart { product_id: id.clone(), quantity: 1 }); }>
                 {move || match add.value().get() {
                     Some(Ok(_)) => "Added",
                     Some(Err(_)) => "Not added",

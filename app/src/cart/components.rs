@@ -1,15 +1,15 @@
 //! Cart pieces used on other pages: the add-to-cart form, the header's cart link and the
 //! totals table (shared by the cart and checkout pages).
 
-use super::api::{get_cart, AddToCart as AddToCartFn};
+use super::api::{get_cart, AddToCart};
 use super::cart_version;
 use leptos::prelude::*;
 use model::{Product, Totals};
 
 /// Quantity picker and "Add to cart" for a product page.
 #[component]
-pub fn AddToCart(product: Product) -> impl IntoView {
-    let action = ServerAction::<AddToCartFn>::new();
+pub fn AddToCartButton(product: Product) -> impl IntoView {
+    let action = ServerAction::<AddToCart>::new();
     let version = cart_version();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {

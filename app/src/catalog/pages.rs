@@ -8,7 +8,7 @@ use crate::layout::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use model::{Product, ProductPage as Page, Sort};
+use model::{Product, ProductPage, Sort};
 
 /// Home: a welcome band and the featured products.
 #[component]
@@ -67,7 +67,7 @@ pub fn SearchPage() -> impl IntoView {
 
 /// A product's own page.
 #[component]
-pub fn ProductPage() -> impl IntoView {
+pub fn ProductDetailPage() -> impl IntoView {
     let params = use_params_map();
     let product = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product);
     view! {
@@ -96,7 +96,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
                 <p class="price price--large">{product.price.to_string()}</p>
                 <p class="stock">{stock}</p>
                 <p>{product.description.clone()}</p>
-                <crate::cart::AddToCart product=product.clone()/>
+                <crate::cart::AddToCartButton product=product.clone()/>
                 <dl class="attributes">
                     {product.attributes.iter().map(|a| view! {
                         <dt>{title_case(&a.name)}</dt><dd>{a.value.clone()}</dd>
@@ -150,7 +150,7 @@ fn Listing(path: String, category: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn Results(result: Page, url: ListingUrl, in_category: bool) -> impl IntoView {
+fn Results(result: ProductPage, url: ListingUrl, in_category: bool) -> impl IntoView {
     let pages = result.total.div_ceil(u64::from(result.per_page.max(1)));
     let page = u64::from(result.page);
     let prev = (page > 1).then(|| url.page(page - 1));
