@@ -203,7 +203,7 @@ impl Assistant {
                 (self.store.clone(), shopper.clone(), session_id.to_string(), channel.as_str(), text.to_string());
             tokio::spawn(async move {
                 let message = conversation::NewMessage {
-                    role: "user",
+                    role: model::Speaker::User,
                     text: &text,
                     intent: None,
                     confidence: None,
@@ -236,7 +236,7 @@ impl Assistant {
             session_id,
             channel.as_str(),
             conversation::NewMessage {
-                role: "assistant",
+                role: model::Speaker::Assistant,
                 text: &answer.text,
                 intent: Some(prediction.intent.as_str()),
                 confidence: Some(prediction.confidence),

@@ -206,14 +206,60 @@ pub struct Reply {
     pub actions: Vec<Action>,
 }
 
+/// Who said a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Speaker {
+    /// The shopper.
+    User,
+    /// The shopping assistant.
+    Assistant,
+    /// A person from the shop's team answering a hand-off.
+    Staff,
+}
+
+impl Speaker {
+    /// The wire and stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Assistant => "assistant",
+            Self::Staff => "staff",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "user" => Some(Self::User),
+            "assistant" => Some(Self::Assistant),
+            "staff" => Some(Self::Staff),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq<&str> for Speaker {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Speaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One stored turn of a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Turn {
     /// Message id.
     pub id: String,
-    /// `user`, `assistant`, or `staff` (a person from the shop's team answering a hand-off).
-    pub role: String,
+    /// Who said it.
+    pub role: Speaker,
     /// The words.
     pub text: String,
     /// For assistant turns: the intent it answered.

@@ -21,7 +21,9 @@ pub mod paging;
 pub mod search;
 pub mod session;
 
-pub use assistant::{Action, ActionConfirmation, ActionOutcome, CheckoutOffer, Entities, Handoff, Part, Reply, Turn};
+pub use assistant::{
+    Action, ActionConfirmation, ActionOutcome, CheckoutOffer, Entities, Handoff, Part, Reply, Speaker, Turn,
+};
 pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
 pub use catalog::{
     Attribute, Category, CategorySlug, Product, ProductChange, ProductId, ProductPage, MAX_PRICE_MINOR, MAX_STOCK,

@@ -11,7 +11,7 @@ use crate::layout::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use model::{Handoff, Money, Order, OrderStatus, Product};
+use model::{Handoff, Money, Order, OrderStatus, Product, Speaker};
 
 /// The orders dashboard.
 #[component]
@@ -137,10 +137,10 @@ pub fn AdminHandoffsPage() -> impl IntoView {
 
 #[component]
 fn HandoffView(handoff: Handoff, reply: ServerAction<AdminReplyHandoff>) -> impl IntoView {
-    let who = |role: &str| match role {
-        "user" => "Shopper",
-        "staff" => "Team",
-        _ => "Assistant",
+    let who = |role: &Speaker| match role {
+        Speaker::User => "Shopper",
+        Speaker::Staff => "Team",
+        Speaker::Assistant => "Assistant",
     };
     let id = handoff.id.clone();
     view! {

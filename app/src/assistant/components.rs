@@ -4,7 +4,7 @@ use super::api::my_conversation;
 use crate::cart::cart_version;
 use leptos::prelude::*;
 use model::chat::ChatEvent;
-use model::{Action, Part, Product, Turn};
+use model::{Action, Part, Product, Speaker, Turn};
 
 /// Seconds between two reads of the conversation while a person's answer is awaited.
 const HANDOFF_POLL_SECONDS: u64 = 5;
@@ -49,7 +49,7 @@ pub fn ChatPanel() -> impl IntoView {
         turns.with(|t| {
             let asked =
                 t.iter().rposition(|turn| turn.actions.iter().any(|a| matches!(a, Action::HandoffRequested { .. })));
-            let answered = t.iter().rposition(|turn| turn.role == "staff");
+            let answered = t.iter().rposition(|turn| turn.role == Speaker::Staff);
             matches!((asked, answered), (Some(a), b) if b.is_none_or(|b| b < a))
         })
     };
@@ -78,9 +78,9 @@ pub fn ChatPanel() -> impl IntoView {
         if text.is_empty() || pending.get_untracked() {
             return;
         }
-        let turn = |role: &str, text: &str| Turn {
+        let turn = |role: Speaker, text: &str| Turn {
             id: String::new(),
-            role: role.into(),
+            role,
             text: text.into(),
             intent: None,
             parts: vec![],
@@ -88,8 +88,8 @@ pub fn ChatPanel() -> impl IntoView {
             at: String::new(),
         };
         turns.update(|t| {
-            t.push(turn("user", &text));
-            t.push(turn("assistant", ""));
+            t.push(turn(Speaker::User, &text));
+            t.push(turn(Speaker::Assistant, ""));
         });
         draft.set(String::new());
         error.set(None);
@@ -130,7 +130,7 @@ pub fn ChatPanel() -> impl IntoView {
             }
             // Drop an assistant turn that never received a word.
             turns.update(|t| {
-                if t.last().is_some_and(|l| l.role == "assistant" && l.text.is_empty() && l.parts.is_empty()) {
+                if t.last().is_some_and(|l| l.role == Speaker::Assistant && l.text.is_empty() && l.parts.is_empty()) {
                     t.pop();
                 }
             });
@@ -151,7 +151,7 @@ pub fn ChatPanel() -> impl IntoView {
                         {move || (loaded.get() && turns.with(Vec::is_empty)).then(|| view! {
                             <li class="chat__turn chat__turn--assistant">"Hi! Ask me for products, your cart, orders, shipping or returns."</li>
                         })}
-                        {move || turns.get().into_iter().filter(|t| !(t.role == "assistant" && t.text.is_empty() && t.parts.is_empty()))
+                        {move || turns.get().into_iter().filter(|t| !(t.role == Speaker::Assistant && t.text.is_empty() && t.parts.is_empty()))
                             .map(|turn| view! { <TurnView turn submit/> }).collect_view()}
                         {move || typing.get().then(|| view! { <li class="chat__typing" data-testid="typing">"…"</li> })}
                         {move || error.get().map(|e| view! { <li class="form__error" role="alert">{e}</li> })}
@@ -179,7 +179,7 @@ fn TurnView(turn: Turn, submit: impl Fn(String) + Copy + Send + Sync + 'static) 
         _ => "chat__turn chat__turn--assistant",
     };
     // A person from the team answered a hand-off: say so, the shopper asked for one.
-    let from_team = (turn.role == "staff").then(|| view! { <p class="chat__from">"From our team"</p> });
+    let from_team = (turn.role == Speaker::Staff).then(|| view! { <p class="chat__from">"From our team"</p> });
     view! {
         <li class=class data-intent=turn.intent.clone().unwrap_or_default()>
             {from_team}

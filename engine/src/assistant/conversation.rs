@@ -11,7 +11,7 @@ use surrealdb::types::SurrealValue;
 /// A message to store.
 pub struct NewMessage<'a> {
     /// `user` or `assistant`.
-    pub role: &'a str,
+    pub role: model::Speaker,
     /// The words.
     pub text: &'a str,
     /// The intent (assistant replies).
@@ -64,7 +64,7 @@ impl Latest {
     pub fn shown(&self) -> Vec<String> {
         self.0
             .iter()
-            .find(|r| r.role == "assistant" && !r.shown.is_empty())
+            .find(|r| r.role == model::Speaker::Assistant.as_str() && !r.shown.is_empty())
             .map(|r| r.shown.clone())
             .unwrap_or_default()
     }
@@ -104,7 +104,7 @@ pub async fn store(
         .bind(("owner", shopper.scope()))
         .bind(("session_id", session_id.to_string()))
         .bind(("channel", channel.to_string()))
-        .bind(("role", message.role.to_string()))
+        .bind(("role", message.role.as_str()))
         // The schema caps a message at 4000 characters; a long model reply is cut, not lost.
         .bind(("text", message.text.chars().take(4000).collect::<String>()))
         .bind(("intent", message.intent.map(str::to_string)))
@@ -171,14 +171,21 @@ pub(crate) async fn recent_of(store: &Store, owner: &str, limit: u32) -> Result<
     let rows: Vec<MessageRow> = res.take(0)?;
     Ok(rows
         .into_iter()
-        .map(|r| Turn {
-            parts: serde_json::from_str(&r.parts_json).unwrap_or_default(),
-            actions: serde_json::from_str(&r.actions_json).unwrap_or_default(),
-            id: r.id,
-            role: r.role,
-            text: r.text,
-            intent: r.intent,
-            at: r.at,
+        .filter_map(|r| {
+            let Some(role) = model::Speaker::parse(&r.role) else {
+                // Only this code writes messages; a row it cannot read is skipped, not shown wrong.
+                tracing::warn!(message = %r.id, role = %r.role, "a stored message has an unknown role");
+                return None;
+            };
+            Some(Turn {
+                parts: serde_json::from_str(&r.parts_json).unwrap_or_default(),
+                actions: serde_json::from_str(&r.actions_json).unwrap_or_default(),
+                id: r.id,
+                role,
+                text: r.text,
+                intent: r.intent,
+                at: r.at,
+            })
         })
         .collect())
 }
