@@ -342,6 +342,38 @@ mod tests {
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
+    /// Backticked upper-case names in the first column of the README's configuration tables.
+    fn documented_variables() -> std::collections::BTreeSet<String> {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("## Configuration").expect("the README has a Configuration section");
+        let section = &readme[start + 3..];
+        let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+        section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| "))
+            .filter_map(|row| row.split(" |").next())
+            .flat_map(|first| first.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>())
+            .filter(|name| {
+                name.len() > 2 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_variable_the_server_reads_is_in_the_readme_and_every_one_there_is_read() {
+        let asked = std::sync::Mutex::new(std::collections::BTreeSet::new());
+        let _ = Config::from_lookup(|name| {
+            asked.lock().unwrap().insert(name.to_string());
+            None
+        });
+        let read = asked.into_inner().unwrap();
+        let documented = documented_variables();
+        let undocumented: Vec<_> = read.difference(&documented).collect();
+        assert!(undocumented.is_empty(), "read but not in the README's configuration table: {undocumented:?}");
+        let unread: Vec<_> = documented.difference(&read).collect();
+        assert!(unread.is_empty(), "in the README's configuration table but never read: {unread:?}");
+    }
+
     #[test]
     fn defaults_give_an_embedded_durable_shop() {
         let config = with(&[]).unwrap();
