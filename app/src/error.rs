@@ -48,6 +48,12 @@ pub enum AppError {
     Transport(String),
 }
 
+impl From<model::FieldError> for AppError {
+    fn from(err: model::FieldError) -> Self {
+        AppError::Invalid { field: err.field, message: err.message }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

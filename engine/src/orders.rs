@@ -17,6 +17,9 @@ use secrecy::SecretString;
 use std::sync::Arc;
 use surrealdb::types::SurrealValue;
 
+/// Orders the dashboard and `GET /v1/admin/orders` list at once.
+pub const ADMIN_LIST_LIMIT: u32 = 200;
+
 /// Who is reading or acting on an order.
 #[derive(Debug, Clone)]
 pub enum OrderViewer {
@@ -184,7 +187,7 @@ impl Orders {
         rows.into_iter().map(OrderRow::into_model).collect()
     }
 
-    /// Every order, newest first (admin dashboard), optionally of one status.
+    /// Every order, newest first (admin dashboard), optionally of one status; at most `limit`.
     pub async fn list_all(&self, status: Option<OrderStatus>, limit: u32) -> Result<Vec<Order>> {
         let filter = if status.is_some() { "WHERE status = $status" } else { "" };
         let sql = format!("SELECT {ORDER_FIELDS} FROM orders {filter} ORDER BY placed_at DESC LIMIT $limit");

@@ -42,6 +42,22 @@ impl OrderStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
     }
 
+    /// The status a request names in `field`, or the error naming the field and the choices.
+    pub fn parse_field(raw: &str, field: &str) -> Result<Self, crate::FieldError> {
+        Self::parse(raw).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|s| s.as_str()).collect();
+            crate::FieldError::new(
+                field,
+                format!("unknown status `{}`; expected one of {}", raw.trim(), names.join(", ")),
+            )
+        })
+    }
+
+    /// An optional `status` filter: absent or empty is every status.
+    pub fn filter(raw: Option<&str>) -> Result<Option<Self>, crate::FieldError> {
+        raw.filter(|s| !s.trim().is_empty()).map(|s| Self::parse_field(s, "status")).transpose()
+    }
+
     /// Wire name.
     pub fn as_str(self) -> &'static str {
         match self {

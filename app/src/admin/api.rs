@@ -9,23 +9,15 @@ use model::{Handoff, Order, Product};
 #[server]
 pub async fn admin_orders(status: Option<String>) -> Result<Vec<Order>, AppError> {
     crate::ssr::require_admin()?;
-    let status =
-        match status.as_deref().filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => Some(model::OrderStatus::parse(s).ok_or_else(|| AppError::Invalid {
-                field: "status".into(),
-                message: format!("unknown status `{s}`"),
-            })?),
-        };
-    Ok(crate::ssr::services()?.orders.list_all(status, 200).await?)
+    let status = model::OrderStatus::filter(status.as_deref())?;
+    Ok(crate::ssr::services()?.orders.list_all(status, engine::orders::ADMIN_LIST_LIMIT).await?)
 }
 
 /// Moves an order to `status` (the status machine decides what is allowed).
 #[server]
 pub async fn admin_set_order_status(id: String, status: String) -> Result<Order, AppError> {
     crate::ssr::require_admin()?;
-    let status = model::OrderStatus::parse(&status)
-        .ok_or_else(|| AppError::Invalid { field: "status".into(), message: format!("unknown status `{status}`") })?;
+    let status = model::OrderStatus::parse_field(&status, "status")?;
     Ok(crate::ssr::services()?.orders.set_status(&id, status).await?)
 }
 
@@ -62,7 +54,7 @@ pub async fn admin_products(q: Option<String>) -> Result<Vec<Product>, AppError>
         per_page: Some("50".into()),
         ..Default::default()
     };
-    let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
+    let search = params.parse()?;
     Ok(crate::ssr::services()?.catalog.list(&search).await?.items)
 }
 

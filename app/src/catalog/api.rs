@@ -19,7 +19,7 @@ pub async fn list_featured_products() -> Result<Vec<Product>, AppError> {
 /// One page of a search or category listing, with facets. Prices are in cents, as in the API.
 #[server]
 pub async fn search_products(params: SearchParams) -> Result<ProductPage, AppError> {
-    let search = params.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
+    let search = params.parse()?;
     let shopper = crate::ssr::current_shopper().await?;
     Ok(crate::ssr::services()?.search(shopper.as_ref(), &search, model::Channel::Web).await?)
 }

@@ -8,8 +8,7 @@ use model::memory::{Memory, Recommendation};
 /// Recommendations for the page's `context` (`home`, `cart`, `product:{id}`) and this shopper.
 #[server]
 pub async fn recommendations(context: String) -> Result<Vec<Recommendation>, AppError> {
-    let context = model::memory::RecommendationContext::parse(Some(&context))
-        .map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
+    let context = model::memory::RecommendationContext::parse(Some(&context))?;
     let shopper = crate::ssr::current_shopper().await?;
     Ok(crate::ssr::services()?.recommendations(shopper.as_ref(), &context).await?)
 }
@@ -43,7 +42,7 @@ pub async fn save_preferences(
         colors_avoided,
         avoid,
     };
-    let prefs = form.parse().map_err(|e| AppError::Invalid { field: e.field, message: e.message })?;
+    let prefs = form.parse()?;
     let shopper = crate::ssr::shopper_for_change().await?;
     Ok(crate::ssr::services()?.save_preferences(&shopper, &prefs).await?)
 }

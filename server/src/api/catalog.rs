@@ -55,7 +55,7 @@ pub async fn list_products(
     shopper: Result<CurrentShopper, ApiError>,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<ProductPage>, ApiError> {
-    let search = params.parse().map_err(|e| ApiError::invalid(&e.field, e.message))?;
+    let search = params.parse()?;
     // Anyone may list; a known shopper's results lean (a little) toward what they like.
     let shopper = shopper.ok().map(|s| s.0);
     Ok(Json(state.services.search(shopper.as_ref(), &search, Channel::Api).await?))

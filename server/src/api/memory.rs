@@ -33,7 +33,7 @@ pub async fn put_preferences(
     CurrentShopper(shopper): CurrentShopper,
     ApiJson(prefs): ApiJson<Preferences>,
 ) -> Result<Json<Memory>, ApiError> {
-    let prefs = prefs.parse().map_err(|e| ApiError::invalid(&e.field, e.message))?;
+    let prefs = prefs.parse()?;
     Ok(Json(state.services.save_preferences(&shopper, &prefs).await?))
 }
 
@@ -89,8 +89,7 @@ pub async fn recommendations(
     shopper: Result<CurrentShopper, ApiError>,
     Query(query): Query<RecommendationQuery>,
 ) -> Result<Json<Recommendations>, ApiError> {
-    let context =
-        RecommendationContext::parse(query.context.as_deref()).map_err(|e| ApiError::invalid(&e.field, e.message))?;
+    let context = RecommendationContext::parse(query.context.as_deref())?;
     let shopper = shopper.ok().map(|s| s.0);
     Ok(Json(Recommendations { items: state.services.recommendations(shopper.as_ref(), &context).await? }))
 }

@@ -8,6 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use engine::orders::OrderViewer;
+use engine::orders::ADMIN_LIST_LIMIT;
 use model::{Order, OrderStatus};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -99,13 +100,8 @@ pub async fn admin_list(
     _admin: AdminUser,
     Query(filter): Query<AdminFilter>,
 ) -> Result<Json<OrderList>, ApiError> {
-    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => {
-            Some(OrderStatus::parse(s).ok_or_else(|| ApiError::invalid("status", format!("unknown status `{s}`")))?)
-        }
-    };
-    Ok(Json(OrderList { items: state.services.orders.list_all(status, 200).await? }))
+    let status = OrderStatus::filter(filter.status.as_deref())?;
+    Ok(Json(OrderList { items: state.services.orders.list_all(status, ADMIN_LIST_LIMIT).await? }))
 }
 
 /// Moves an order along `placed -> paid -> shipped -> delivered` (or cancels/refunds it).
@@ -120,12 +116,7 @@ pub async fn admin_set_status(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StatusChange>,
 ) -> Result<Json<Order>, ApiError> {
-    let status = OrderStatus::parse(&body.status).ok_or_else(|| {
-        ApiError::invalid(
-            "status",
-            format!("unknown status `{}`; expected paid, shipped, delivered, cancelled or refunded", body.status),
-        )
-    })?;
+    let status = OrderStatus::parse_field(&body.status, "status")?;
     Ok(Json(state.services.orders.set_status(&id, status).await?))
 }
 

@@ -95,6 +95,12 @@ impl ApiError {
     }
 }
 
+impl From<model::FieldError> for ApiError {
+    fn from(err: model::FieldError) -> Self {
+        Self::invalid(&err.field, err.message)
+    }
+}
+
 impl From<engine::Error> for ApiError {
     fn from(err: engine::Error) -> Self {
         match err {
