@@ -272,6 +272,51 @@ pub struct Turn {
     pub at: String,
 }
 
+/// Where a request for a person stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum HandoffStatus {
+    /// Waiting for the team.
+    Open,
+    /// Answered.
+    Closed,
+}
+
+impl HandoffStatus {
+    /// The queue's filter as a caller gives it: `open` (also when absent or empty) or
+    /// `closed`; anything else is refused naming `status`.
+    pub fn parse(raw: Option<&str>) -> Result<Self, crate::FieldError> {
+        match raw.unwrap_or_default().trim() {
+            "" | "open" => Ok(Self::Open),
+            "closed" => Ok(Self::Closed),
+            other => {
+                Err(crate::FieldError::new("status", format!("unknown status `{other}`; expected open or closed")))
+            }
+        }
+    }
+
+    /// The wire and stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+impl PartialEq<&str> for HandoffStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for HandoffStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A shopper's request for a person, as the team's queue shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -279,7 +324,7 @@ pub struct Handoff {
     /// Hand-off id.
     pub id: String,
     /// `open` until the team replies, then `closed`.
-    pub status: String,
+    pub status: HandoffStatus,
     /// Who asked: the account's email, or `Guest`.
     pub shopper: String,
     /// What they said when they asked.

@@ -22,7 +22,8 @@ pub mod search;
 pub mod session;
 
 pub use assistant::{
-    Action, ActionConfirmation, ActionOutcome, CheckoutOffer, Entities, Handoff, Part, Reply, Speaker, Turn,
+    Action, ActionConfirmation, ActionOutcome, CheckoutOffer, Entities, Handoff, HandoffStatus, Part, Reply, Speaker,
+    Turn,
 };
 pub use cart::{Cart, CartLine, DiscountRejection, Quantity, QuantityError, Totals};
 pub use catalog::{

@@ -11,7 +11,7 @@ use crate::layout::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use model::{Handoff, Money, Order, OrderStatus, Product, Speaker};
+use model::{Handoff, HandoffStatus, Money, Order, OrderStatus, Product, Speaker};
 
 /// The orders dashboard.
 #[component]
@@ -148,7 +148,7 @@ fn HandoffView(handoff: Handoff, reply: ServerAction<AdminReplyHandoff>) -> impl
             <p>
                 <strong>{handoff.shopper.clone()}</strong>" "
                 <span class="muted">{handoff.at.get(..16).unwrap_or_default().replace('T', " ")}</span>" "
-                <span class=format!("badge badge--{}", handoff.status)>{if handoff.status == "open" { "Open" } else { "Answered" }}</span>
+                <span class=format!("badge badge--{}", handoff.status)>{if handoff.status == HandoffStatus::Open { "Open" } else { "Answered" }}</span>
             </p>
             <blockquote class="handoffs__message">{handoff.message.clone()}</blockquote>
             <ol class="handoffs__turns" aria-label="Conversation">

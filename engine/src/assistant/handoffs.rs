@@ -16,33 +16,7 @@ const LISTED: i64 = 50;
 /// Longest reply from the team, in characters.
 pub const MAX_REPLY: usize = 2_000;
 
-/// Which requests to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HandoffStatus {
-    /// Waiting for the team.
-    Open,
-    /// Answered.
-    Closed,
-}
-
-impl HandoffStatus {
-    /// The queue's filter as a caller gives it: `open` (also when absent or empty) or
-    /// `closed`; anything else is refused naming `status`.
-    pub fn parse(raw: Option<&str>) -> Result<Self> {
-        match raw.unwrap_or_default() {
-            "" | "open" => Ok(Self::Open),
-            "closed" => Ok(Self::Closed),
-            other => Err(Error::invalid("status", format!("unknown status `{other}`; expected open or closed"))),
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-        }
-    }
-}
+pub use model::HandoffStatus;
 
 #[derive(SurrealValue)]
 struct HandoffRow {
@@ -96,9 +70,14 @@ async fn one(store: &Store, id: &str) -> Result<Handoff> {
 
 async fn with_turns(store: &Store, row: HandoffRow) -> Result<Handoff> {
     let recent = conversation::recent_of(store, &row.owner, RECENT_TURNS).await?;
+    let status = match row.status.as_str() {
+        "closed" => HandoffStatus::Closed,
+        // Only this module writes it: `open` until the team replies.
+        _ => HandoffStatus::Open,
+    };
     Ok(Handoff {
         id: row.id,
-        status: row.status,
+        status,
         shopper: row.email.unwrap_or_else(|| "Guest".to_string()),
         message: row.message,
         at: row.at,
