@@ -17,6 +17,16 @@ pub enum Shopper {
 }
 
 impl Shopper {
+    /// The signed-in user `user_id`.
+    pub fn member(user_id: &str) -> Self {
+        Shopper::Member { user_id: user_id.to_string() }
+    }
+
+    /// The guest session `session_id`.
+    pub fn guest(session_id: &str) -> Self {
+        Shopper::Guest { session_id: session_id.to_string() }
+    }
+
     /// Record key of this shopper's cart.
     pub fn cart_key(&self) -> String {
         match self {
@@ -25,7 +35,9 @@ impl Shopper {
         }
     }
 
-    /// Stable name of the principal, for idempotency scopes and ownership.
+    /// Stable name of the principal (`user:…` / `session:…`): the owner key of its cart,
+    /// conversation, memory and idempotency records, always computed here and bound as a
+    /// parameter, never put together inside SurrealQL.
     pub fn scope(&self) -> String {
         match self {
             Shopper::Member { user_id } => format!("user:{user_id}"),

@@ -140,14 +140,14 @@ impl Services {
         let session = self.sessions.continue_for(&user.id, presented, channel, device).await?;
         self.sessions.attach_login(&session.session.id, &issued.family).await?;
         // The promotion may have merged a guest's memory into the account's.
-        self.memory.changed(&format!("user:{}", user.id));
+        self.memory.changed(&Shopper::member(&user.id).scope());
         let mut claimed = 0;
         if user.email_verified {
             claimed +=
                 self.orders.claim_guest_orders(&user.id, orders::Proof::VerifiedEmail(user.email.as_str())).await?;
         }
         if session.promoted {
-            let placed_by = format!("session:{}", session.session.id);
+            let placed_by = Shopper::guest(&session.session.id).scope();
             claimed += self.orders.claim_guest_orders(&user.id, orders::Proof::PlacedBy(&placed_by)).await?;
         }
         if claimed > 0 {
@@ -161,7 +161,7 @@ impl Services {
     pub async fn delete_account(&self, user_id: &str, password: secrecy::SecretString) -> Result<()> {
         self.memory.flush().await;
         self.identity.delete_account(user_id, password).await?;
-        self.memory.changed(&format!("user:{user_id}"));
+        self.memory.changed(&Shopper::member(user_id).scope());
         tracing::info!(user = %user_id, "account deleted; its orders are kept, anonymised");
         Ok(())
     }

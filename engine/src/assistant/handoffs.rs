@@ -31,9 +31,7 @@ struct HandoffRow {
 
 /// The request's fields, and for a member's the account's email.
 const FIELDS: &str = "record::id(id) AS id, owner, message, status, <string> at AS at, at AS sort_at, reply,
-    IF string::starts_with(owner, 'user:') THEN
-        (SELECT VALUE email FROM type::record('user', string::slice($parent.owner, 5)))[0]
-    END AS email";
+    IF record::tb(type::record(owner)) = 'user' THEN type::record(owner).email END AS email";
 
 /// Requests of `status`, newest first, each with the conversation's last turns.
 pub async fn list(store: &Store, status: HandoffStatus) -> Result<Vec<Handoff>> {
@@ -134,8 +132,8 @@ async fn asker_email(store: &Store, id: &str) -> Result<Option<String>> {
         .db()
         .query(
             "LET $owner = (SELECT VALUE owner FROM type::record('handoff', $id))[0];
-             RETURN IF $owner != NONE AND string::starts_with($owner, 'user:') THEN
-                 (SELECT VALUE email FROM type::record('user', string::slice($owner, 5)))[0]
+             RETURN IF $owner != NONE AND record::tb(type::record($owner)) = 'user' THEN
+                 type::record($owner).email
              END;",
         )
         .bind(("id", id.to_string()))

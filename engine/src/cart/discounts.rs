@@ -57,7 +57,7 @@ pub fn customer_email(email: &str) -> String {
 /// account (so changing the address changes nothing) and by their address (so a guest checkout
 /// with it counts too), a guest by their address.
 pub fn customer_keys(user_id: Option<&str>, email: &str) -> Vec<String> {
-    let mut keys: Vec<String> = user_id.map(|u| format!("user:{u}")).into_iter().collect();
+    let mut keys: Vec<String> = user_id.map(|u| crate::shopper::Shopper::member(u).scope()).into_iter().collect();
     if !email.trim().is_empty() {
         keys.push(format!("email:{}", customer_email(email)));
     }

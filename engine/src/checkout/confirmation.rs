@@ -129,7 +129,7 @@ impl Checkout {
                  ORDER BY placed_at DESC LIMIT 1"
             ))
             .bind(("user", user.to_string()))
-            .bind(("placed_by", format!("user:{user}")))
+            .bind(("placed_by", Shopper::member(user).scope()))
             .bind(("order", order.unwrap_or_default().to_string()))
             .await?;
         let row: Option<SavedRow> = res.take(0)?;

@@ -42,13 +42,14 @@ const NO_ACCOUNT: &str = "account:not_found";
 
 /// Deletes the account `user_id` as described above. Unknown accounts are `NotFound`.
 pub async fn delete(store: &Store, user_id: &str) -> Result<()> {
-    let owner = format!("user:{user_id}");
+    let member = crate::shopper::Shopper::member(user_id);
+    let owner = member.scope();
     let res = store
         .db()
         .query(DELETE)
         .bind(("id", user_id.to_string()))
         .bind(("owner", owner.clone()))
-        .bind(("cart", format!("u_{user_id}")))
+        .bind(("cart", member.cart_key()))
         .bind(("meter_prefix", format!("{owner}:")))
         .bind(("anonymous", ANONYMOUS_EMAIL))
         .await?

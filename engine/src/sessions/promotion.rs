@@ -111,8 +111,8 @@ pub(super) async fn run(
     new_hash: String,
     user_id: &str,
 ) -> Result<Option<PromotionRow>> {
-    let guest = Shopper::Guest { session_id: session_id.to_string() };
-    let member = Shopper::Member { user_id: user_id.to_string() };
+    let guest = Shopper::guest(session_id);
+    let member = Shopper::member(user_id);
     let mut sql = String::from(
         "BEGIN TRANSACTION;
          LET $found = (SELECT VALUE record::id(id) FROM type::record('session', $session_id)
