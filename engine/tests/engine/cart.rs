@@ -1,7 +1,7 @@
 //! Carts: prices from the catalog, quantity and stock rules, discount codes, and the guest cart
 //! merging into the member's on promotion.
 
-use crate::helpers::{count, seeded};
+use crate::helpers::{count, seeded, set_stock};
 use engine::shopper::Shopper;
 use engine::{Error, Services};
 use model::{Channel, DiscountRejection, Email, Product, Quantity};
@@ -55,7 +55,7 @@ async fn more_than_the_stock_is_refused_with_the_available_quantity_and_changes_
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "outdoor-gear", 1).await;
-    services.store.client().query(format!("UPDATE product:{} SET stock = 7", p.id.0)).await.unwrap();
+    set_stock(&services, &p.id.0, 7).await;
     let err = services.carts.add(&shopper, &p.id.0, qty(8)).await.unwrap_err();
     assert!(matches!(err, Error::OutOfStock { available: 7, .. }), "{err:?}");
     assert!(services.carts.get(&shopper).await.unwrap().lines.is_empty());
@@ -66,7 +66,7 @@ async fn a_line_never_holds_more_than_99() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
-    services.store.client().query(format!("UPDATE product:{} SET stock = 500", p.id.0)).await.unwrap();
+    set_stock(&services, &p.id.0, 500).await;
     services.carts.add(&shopper, &p.id.0, qty(99)).await.unwrap();
     let err = services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap_err();
     assert!(matches!(err, Error::Invalid { field: "quantity", .. }), "{err:?}");
@@ -207,7 +207,7 @@ async fn merged_quantities_are_capped_by_stock() {
     let member_shopper = member(&services, "cap@example.com").await;
     let Shopper::Member { user_id } = member_shopper.clone() else { unreachable!() };
     let p = product(&services, "coffee", 1).await;
-    services.store.client().query(format!("UPDATE product:{} SET stock = 4", p.id.0)).await.unwrap();
+    set_stock(&services, &p.id.0, 4).await;
     services.carts.add(&member_shopper, &p.id.0, qty(3)).await.unwrap();
     let (guest_shopper, token) = guest(&services).await;
     services.carts.add(&guest_shopper, &p.id.0, qty(3)).await.unwrap();

@@ -2,7 +2,7 @@
 //! and who may see an order.
 
 use crate::cart::{guest, member, product, qty};
-use crate::helpers::{count, seeded};
+use crate::helpers::{count, seeded, set_stock};
 use engine::orders::OrderViewer;
 use engine::shopper::Shopper;
 use engine::{Error, Services};
@@ -138,7 +138,7 @@ async fn a_concurrent_duplicate_is_told_the_first_is_in_progress_or_replays_it()
 async fn two_hundred_buyers_racing_for_ten_units_make_exactly_ten_orders() {
     let services = seeded().await;
     let p = product(&services, "coffee", 1).await;
-    services.store.client().query(format!("UPDATE product:{} SET stock = 10", p.id.0)).await.unwrap();
+    set_stock(&services, &p.id.0, 10).await;
     let mut buyers = Vec::new();
     for _ in 0..200 {
         let (shopper, _) = guest(&services).await;
