@@ -1,20 +1,6 @@
 use crate::helpers::{spawn_app, TestApp};
 use serde_json::{json, Value};
 
-impl TestApp {
-    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(format!("{}{path}", self.address)).json(body).send().await.unwrap()
-    }
-
-    pub async fn register(&self, email: &str) -> Value {
-        let res = self
-            .post_json("/v1/auth/register", &json!({"email": email, "password": "a good password", "name": "Ann"}))
-            .await;
-        assert_eq!(res.status(), 201);
-        res.json().await.unwrap()
-    }
-}
-
 fn set_cookies(res: &reqwest::Response) -> Vec<String> {
     res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
 }

@@ -1,7 +1,9 @@
-//! `spawn_app()`: the whole application on port 0 over `mem://`, and a client for it.
+//! `spawn_app()`: the whole application on port 0 over `mem://`, a client for it (`TestApp`, every
+//! call the tests make) and `Who` a request speaks for (nobody, a guest session, a bearer).
 
 use leptos::prelude::LeptosOptions;
 use reqwest::{Client, Response};
+use serde_json::{json, Value};
 use server::{Application, Config};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -80,5 +82,101 @@ impl TestApp {
         let res = self.get(path).await;
         let status = res.status().as_u16();
         (status, res.json().await.unwrap())
+    }
+}
+
+/// Who a request speaks for.
+#[derive(Clone)]
+pub enum Who {
+    Nobody,
+    Session(String),
+    Bearer(String),
+}
+
+/// Calls by endpoint and by who is asking: the one place tests reach the server.
+impl TestApp {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        who: &Who,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> (u16, Value) {
+        let url = format!("{}{path}", self.address);
+        let mut req = self.client.request(method.parse().unwrap(), url);
+        match who {
+            Who::Nobody => {}
+            Who::Session(t) => req = req.header("x-session-token", t),
+            Who::Bearer(t) => req = req.bearer_auth(t),
+        }
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn guest(&self) -> Who {
+        let (status, body) = self.call("POST", "/v1/sessions", &Who::Nobody, None, None).await;
+        assert_eq!(status, 201);
+        Who::Session(body["session_token"].as_str().unwrap().to_string())
+    }
+
+    pub async fn member(&self, email: &str) -> Who {
+        let body = self.register(email).await;
+        Who::Bearer(body["access_token"].as_str().unwrap().to_string())
+    }
+
+    pub async fn admin(&self) -> Who {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/v1/auth/login",
+                &Who::Nobody,
+                Some(json!({"email": "admin@waypoint.test", "password": "admin-password-for-tests"})),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        Who::Bearer(body["access_token"].as_str().unwrap().to_string())
+    }
+
+    /// An in-stock product of `category` with at least `stock` units.
+    pub async fn product(&self, category: &str, stock: u64) -> Value {
+        let (_, page) = self.get_json(&format!("/v1/products?category={category}&per_page=100&in_stock=true")).await;
+        page["items"].as_array().unwrap().iter().find(|p| p["stock"].as_u64().unwrap() >= stock).unwrap().clone()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.address)).json(body).send().await.unwrap()
+    }
+
+    pub async fn register(&self, email: &str) -> Value {
+        let res = self
+            .post_json("/v1/auth/register", &json!({"email": email, "password": "a good password", "name": "Ann"}))
+            .await;
+        assert_eq!(res.status(), 201);
+        res.json().await.unwrap()
+    }
+
+    pub async fn post_bearer(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.address)).bearer_auth(token).json(body).send().await.unwrap()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        let res = self
+            .post_json(
+                "/v1/auth/login",
+                &json!({"email": "admin@waypoint.test", "password": "admin-password-for-tests"}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
     }
 }

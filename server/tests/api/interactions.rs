@@ -1,7 +1,7 @@
 //! The assistant over HTTP: one JSON reply, or Server-Sent Events.
 
-use crate::commerce::Who;
 use crate::helpers::spawn_app;
+use crate::helpers::Who;
 use serde_json::json;
 
 #[tokio::test]

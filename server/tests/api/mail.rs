@@ -11,23 +11,6 @@ async fn app_with(sink: &SmtpSink) -> TestApp {
     spawn_app_with(&[("SMTP_URL", url.as_str()), ("PUBLIC_URL", "http://shop.test")]).await
 }
 
-impl TestApp {
-    async fn post_bearer(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
-        self.client.post(format!("{}{path}", self.address)).bearer_auth(token).json(body).send().await.unwrap()
-    }
-
-    async fn admin_token(&self) -> String {
-        let res = self
-            .post_json(
-                "/v1/auth/login",
-                &json!({"email": "admin@waypoint.test", "password": "admin-password-for-tests"}),
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-        res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
-    }
-}
-
 /// The token of the newest link `prefix…?token=` received for `to`.
 async fn received_token(sink: &SmtpSink, to: &str, prefix: &str, count: usize) -> String {
     let got = sink.wait_for(count, Duration::from_secs(10)).await;

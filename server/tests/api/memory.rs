@@ -1,8 +1,8 @@
 //! `/v1/memory` and `/v1/recommendations` over HTTP: signals from the API channel, editing
 //! preferences with field errors, ownership, export and forgetting.
 
-use crate::commerce::Who;
 use crate::helpers::spawn_app;
+use crate::helpers::Who;
 use serde_json::json;
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 //! every route that acts on a signed-in account, called by nobody, by a customer and by an
 //! admin. A new route of either kind gets its row here.
 
-use crate::commerce::Who;
 use crate::helpers::spawn_app;
+use crate::helpers::Who;
 use serde_json::{json, Value};
 
 /// (method, path, body): routes only admins may call.

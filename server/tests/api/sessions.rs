@@ -29,7 +29,7 @@ async fn a_guest_session_is_promoted_on_registration_and_a_repeat_is_a_no_op() {
     assert_eq!(body["session"]["session"]["guest"], false);
     let rotated = body["session"]["session_token"].as_str().expect("the promoted session has a new token").to_string();
     assert_ne!(rotated, token, "the guest's token rotates on promotion");
-    let (status, _) = app.call("GET", "/v1/cart", &crate::commerce::Who::Session(token.clone()), None, None).await;
+    let (status, _) = app.call("GET", "/v1/cart", &crate::helpers::Who::Session(token.clone()), None, None).await;
     assert_eq!(status, 401, "the guest token no longer works");
 
     // Signing in again with the session's new token: nothing to promote, same session.
