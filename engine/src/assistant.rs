@@ -171,7 +171,7 @@ impl Assistant {
         sink: &Sink,
     ) -> Result<Reply> {
         let text = parse_message(text)?;
-        let meter = conversation::meter(shopper, client, crate::clock::Clock::now_unix(&crate::clock::SystemClock));
+        let meter = conversation::meter(shopper, client, self.store.clock().now_unix());
         // One read of the conversation's end: what "the second one" refers to, and the earlier
         // turns a language model is given.
         let latest = conversation::latest(&self.store, shopper).await?;

@@ -5,7 +5,6 @@
 pub mod discounts;
 pub mod pricing;
 
-use crate::clock::Clock;
 use crate::memory::signals::{Signal, SignalKind};
 use crate::shopper::Shopper;
 use crate::store::Store;
@@ -13,7 +12,6 @@ use crate::{Error, Result};
 use discounts::{DiscountRow, DISCOUNT_FIELDS};
 use model::{Cart, CartLine, Currency, DiscountRejection, Money, ProductId, Quantity, ShippingMethod, Totals};
 use pricing::{DiscountEffect, PricedLine, PricingSettings};
-use std::sync::Arc;
 use surrealdb::types::SurrealValue;
 
 pub use pricing::totals;
@@ -23,7 +21,6 @@ pub use pricing::totals;
 pub struct Carts {
     store: Store,
     pricing: PricingSettings,
-    clock: Arc<dyn Clock>,
     memory: crate::memory::SignalSender,
 }
 
@@ -75,14 +72,9 @@ fn stock_of(n: Option<i64>) -> u32 {
 }
 
 impl Carts {
-    /// Carts over `store` with the shop's pricing and clock.
-    pub fn new(
-        store: Store,
-        pricing: PricingSettings,
-        clock: Arc<dyn Clock>,
-        memory: crate::memory::SignalSender,
-    ) -> Self {
-        Self { store, pricing, clock, memory }
+    /// Carts over `store` with the shop's pricing (the clock is the store's).
+    pub fn new(store: Store, pricing: PricingSettings, memory: crate::memory::SignalSender) -> Self {
+        Self { store, pricing, memory }
     }
 
     /// The shop's pricing settings.
@@ -102,7 +94,7 @@ impl Carts {
             "SELECT {LINE_FIELDS} FROM cart_line WHERE cart = $cart ORDER BY added_at, id;
              SELECT discount_code FROM type::record('cart', $cart);"
         );
-        let mut res = self.store.db().query(sql).bind(("cart", key.clone())).await?;
+        let mut res = self.store.query(sql).bind(("cart", key.clone())).await?;
         let rows: Vec<LineRow> = res.take(0)?;
         let head: Option<CartHeadRow> = res.take(1)?;
         let code = head.and_then(|h| h.discount_code);
@@ -181,7 +173,6 @@ impl Carts {
         let key = shopper.cart_key();
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT stock, name FROM type::record('product', $product);
                  SELECT record::id(id) AS id, quantity FROM cart_line
@@ -217,12 +208,10 @@ impl Carts {
         let write = match &mine {
             Some(m) => self
                 .store
-                .db()
                 .query("UPDATE type::record('cart_line', $line) SET quantity = $quantity")
                 .bind(("line", m.id.clone())),
             None => self
                 .store
-                .db()
                 .query("CREATE cart_line SET cart = $cart, product = type::record('product', $product), quantity = $quantity")
                 .bind(("cart", key.clone()))
                 .bind(("product", product_id.to_string())),
@@ -253,7 +242,6 @@ impl Carts {
             });
         }
         self.store
-            .db()
             .query("UPDATE type::record('cart_line', $line) SET quantity = $quantity WHERE cart = $cart")
             .bind(("line", line.id))
             .bind(("cart", shopper.cart_key()))
@@ -278,7 +266,6 @@ impl Carts {
     async fn remove_once(&self, shopper: &Shopper, line_id: &str) -> Result<Cart> {
         let line = self.line(shopper, line_id).await?;
         self.store
-            .db()
             .query("DELETE type::record('cart_line', $line) WHERE cart = $cart")
             .bind(("line", line.id))
             .bind(("cart", shopper.cart_key()))
@@ -301,8 +288,7 @@ impl Carts {
         let current = self.priced(shopper).await?;
         self.check_code(shopper, &code, &current.lines).await?.map_err(Error::InvalidDiscount)?;
         self.store
-            .db()
-            .query("UPSERT type::record('cart', $cart) SET owner = $owner, discount_code = $code, updated_at = time::now()")
+            .query("UPSERT type::record('cart', $cart) SET owner = $owner, discount_code = $code, updated_at = $now")
             .bind(("cart", shopper.cart_key()))
             .bind(("owner", shopper.scope()))
             .bind(("code", code))
@@ -318,8 +304,7 @@ impl Carts {
 
     async fn remove_discount_once(&self, shopper: &Shopper) -> Result<Cart> {
         self.store
-            .db()
-            .query("UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = time::now()")
+            .query("UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = $now")
             .bind(("cart", shopper.cart_key()))
             .await?
             .check()?;
@@ -346,17 +331,16 @@ impl Carts {
             "SELECT {DISCOUNT_FIELDS} FROM type::record('discount', $code);
              RETURN count(SELECT id FROM discount_redemption WHERE code = $code AND customer IN $keys) > 0;"
         );
-        let mut res = self.store.db().query(sql).bind(("code", code.to_string())).bind(("keys", keys)).await?;
+        let mut res = self.store.query(sql).bind(("code", code.to_string())).bind(("keys", keys)).await?;
         let row: Option<DiscountRow> = res.take(0)?;
         let used: Option<bool> = res.take(1)?;
         let Some(row) = row else { return Ok(Err(DiscountRejection::Unknown)) };
-        Ok(discounts::check(&row, lines, self.clock.now_unix(), used.unwrap_or(false), self.pricing.currency))
+        Ok(discounts::check(&row, lines, self.store.clock().now_unix(), used.unwrap_or(false), self.pricing.currency))
     }
 
     async fn line(&self, shopper: &Shopper, line_id: &str) -> Result<ExistingLine> {
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT record::id(id) AS id, quantity, product.stock AS stock, product.name AS name
                  FROM type::record('cart_line', $line) WHERE cart = $cart",
@@ -370,8 +354,7 @@ impl Carts {
 
     async fn touch(&self, shopper: &Shopper) -> Result<()> {
         self.store
-            .db()
-            .query("UPSERT type::record('cart', $cart) SET owner = $owner, updated_at = time::now()")
+            .query("UPSERT type::record('cart', $cart) SET owner = $owner, updated_at = $now")
             .bind(("cart", shopper.cart_key()))
             .bind(("owner", shopper.scope()))
             .await?

@@ -153,7 +153,6 @@ impl Catalog {
     pub async fn categories(&self) -> Result<Vec<Category>> {
         let mut res = self
             .store
-            .db()
             .query("SELECT slug, name, description, position, 0 AS product_count FROM category ORDER BY position, name")
             .await?;
         let rows: Vec<CategoryRow> = res.take(0)?;
@@ -245,7 +244,7 @@ impl Catalog {
         }
         let keys: Vec<surrealdb::types::RecordId> =
             ids.iter().map(|id| surrealdb::types::RecordId::new("product", id.as_str())).collect();
-        let mut res = self.store.db().query(format!("SELECT {PRODUCT_FIELDS} FROM $keys")).bind(("keys", keys)).await?;
+        let mut res = self.store.query(format!("SELECT {PRODUCT_FIELDS} FROM $keys")).bind(("keys", keys)).await?;
         let rows: Vec<ProductRow> = res.take(0)?;
         let mut found: HashMap<String, Product> =
             rows.into_iter().map(|r| r.into_model().map(|p| (p.id.0.clone(), p))).collect::<Result<_>>()?;
@@ -257,7 +256,6 @@ impl Catalog {
     pub async fn explain(&self, text: &str) -> Result<(String, String)> {
         let mut res = self
             .store
-            .db()
             .query(format!("{} EXPLAIN FULL; SELECT {PRODUCT_FIELDS} FROM $keys EXPLAIN FULL;", index::TEXT_QUERY))
             .bind(("text", search_words(text).unwrap_or_default()))
             .bind(("keys", vec![surrealdb::types::RecordId::new("product", "p0")]))
@@ -281,7 +279,7 @@ impl Catalog {
     /// One product by its slug.
     pub async fn by_slug(&self, slug: &str) -> Result<Product> {
         let sql = format!("SELECT {PRODUCT_FIELDS} FROM product WHERE slug = $slug LIMIT 1");
-        let mut res = self.store.db().query(sql).bind(("slug", slug.to_string())).await?;
+        let mut res = self.store.query(sql).bind(("slug", slug.to_string())).await?;
         let row: Option<ProductRow> = res.take(0)?;
         row.ok_or(Error::NotFound("product"))?.into_model()
     }
@@ -289,7 +287,7 @@ impl Catalog {
     /// One product by its id (a direct key read).
     pub async fn by_id(&self, id: &str) -> Result<Product> {
         let sql = format!("SELECT {PRODUCT_FIELDS} FROM type::record('product', $id)");
-        let mut res = self.store.db().query(sql).bind(("id", id.to_string())).await?;
+        let mut res = self.store.query(sql).bind(("id", id.to_string())).await?;
         let row: Option<ProductRow> = res.take(0)?;
         row.ok_or(Error::NotFound("product"))?.into_model()
     }
@@ -332,7 +330,6 @@ impl Catalog {
             }
         }
         self.store
-            .db()
             .query(
                 "UPDATE type::record('product', $id) SET
                      price_amount = $price ?? price_amount,
@@ -349,7 +346,7 @@ impl Catalog {
 
     /// Number of products in the catalog.
     pub async fn product_count(&self) -> Result<u64> {
-        let mut res = self.store.db().query("SELECT count() FROM product GROUP ALL").await?;
+        let mut res = self.store.query("SELECT count() FROM product GROUP ALL").await?;
         let row: Option<CountRow> = res.take(0)?;
         Ok(row.map_or(0, |c| u64::try_from(c.count).unwrap_or(0)))
     }

@@ -16,7 +16,6 @@ pub use reconcile::Reconciled;
 
 use crate::cart::Carts;
 use crate::catalog::index::ListingIndex;
-use crate::clock::Clock;
 use crate::orders::GuestLinks;
 use crate::payments::{PaymentError, PaymentProvider};
 use crate::shopper::Shopper;
@@ -37,7 +36,6 @@ pub struct Checkout {
     store: Store,
     carts: Carts,
     payments: Arc<dyn PaymentProvider>,
-    clock: Arc<dyn Clock>,
     listing: ListingIndex,
     memory: crate::memory::SignalSender,
     letters: crate::mail::Letters,
@@ -86,14 +84,13 @@ impl Checkout {
         store: Store,
         carts: Carts,
         payments: Arc<dyn PaymentProvider>,
-        clock: Arc<dyn Clock>,
         listing: ListingIndex,
         memory: crate::memory::SignalSender,
         letters: crate::mail::Letters,
         terms: crate::terms::Terms,
         links: GuestLinks,
     ) -> Self {
-        Self { store, carts, payments, clock, listing, memory, letters, terms: Arc::new(terms), links }
+        Self { store, carts, payments, listing, memory, letters, terms: Arc::new(terms), links }
     }
 
     /// What the shop's texts may quote: the pricing, terms and cards this checkout uses.
@@ -109,7 +106,7 @@ impl Checkout {
             None => None,
         };
         let details = request
-            .parse(account_email.is_none(), self.clock.year_month())
+            .parse(account_email.is_none(), self.store.clock().year_month())
             .map_err(|e| Error::Invalid { field: field_name(&e.field), message: e.message })?;
         let body = serde_json::to_vec(request).map_err(|e| Error::invalid("body", e.to_string()))?;
         let scope = shopper.scope();
@@ -200,7 +197,7 @@ impl Checkout {
         };
 
         // Guests reach their order with a link; members through their account.
-        let link = shopper.user_id().is_none().then(|| self.links.issue(&order_id, self.clock.now_unix()));
+        let link = shopper.user_id().is_none().then(|| self.links.issue(&order_id, self.store.clock().now_unix()));
         let placed = self.draft(&order_id, email, delivery, pay, &cart, &totals, link.as_ref().map(|l| &l.token));
         let order_json = order_content(shopper, &placed.order, &charge, link.as_ref());
         let mut tries = 0;

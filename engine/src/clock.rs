@@ -1,12 +1,20 @@
-//! The clock, behind a trait so tests can pin time (discount windows, card expiry).
+//! The clock, behind a trait so tests can pin or move time (discount windows, card expiry,
+//! token and session lifetimes). The store binds it as `$now` into every query, so SurrealQL
+//! and Rust read the same time.
 
 use std::fmt::Debug;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What time it is.
 pub trait Clock: Send + Sync + Debug {
+    /// Microseconds since the Unix epoch.
+    fn now_micros(&self) -> i64;
+
     /// Seconds since the Unix epoch.
-    fn now_unix(&self) -> i64;
+    fn now_unix(&self) -> i64 {
+        self.now_micros().div_euclid(1_000_000)
+    }
 
     /// Today's (year, month) in UTC.
     fn year_month(&self) -> (u32, u32) {
@@ -20,18 +28,43 @@ pub trait Clock: Send + Sync + Debug {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    fn now_unix(&self) -> i64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    fn now_micros(&self) -> i64 {
+        system_micros()
     }
 }
 
-/// A clock stopped at one instant, for tests.
+fn system_micros() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// A clock stopped at one instant (unix seconds), for tests.
 #[derive(Debug, Clone, Copy)]
 pub struct FixedClock(pub i64);
 
 impl Clock for FixedClock {
-    fn now_unix(&self) -> i64 {
-        self.0
+    fn now_micros(&self) -> i64 {
+        self.0.saturating_mul(1_000_000)
+    }
+}
+
+/// The system clock moved by an offset a test sets: time runs, and `advance` jumps it forward
+/// (a session left idle for a month, a link past its expiry) without back-dating rows.
+#[derive(Debug, Default)]
+pub struct MovableClock {
+    offset_micros: AtomicI64,
+}
+
+impl MovableClock {
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let micros = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
+        self.offset_micros.fetch_add(micros, Ordering::SeqCst);
+    }
+}
+
+impl Clock for MovableClock {
+    fn now_micros(&self) -> i64 {
+        system_micros().saturating_add(self.offset_micros.load(Ordering::SeqCst))
     }
 }
 
@@ -66,6 +99,15 @@ mod tests {
         assert_eq!(FixedClock(1_795_651_200).year_month(), (2026, 11)); // 2026-11-26
         assert_eq!(FixedClock(951_782_400).year_month(), (2000, 2)); // 2000-02-29
         assert_eq!(FixedClock(951_868_800).year_month(), (2000, 3)); // 2000-03-01
+    }
+
+    #[test]
+    fn a_movable_clock_runs_and_jumps_forward() {
+        let clock = MovableClock::default();
+        let before = SystemClock.now_unix();
+        clock.advance(Duration::from_secs(86_400));
+        let moved = clock.now_unix() - before;
+        assert!((86_400..86_460).contains(&moved), "moved {moved} s");
     }
 
     #[test]

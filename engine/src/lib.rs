@@ -61,7 +61,26 @@ pub struct Services {
     pub outbox: mail::Outbox,
 }
 
-/// Pricing, payment and time for [`Services::with_commerce`].
+/// Everything the services are built from besides the store: one value, so every service
+/// (the language model included) is built in one step by [`Services::new`].
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Keys and token and session lifetimes.
+    pub identity: IdentitySettings,
+    /// Pricing, payments, clock, memory, mail, terms.
+    pub commerce: CommerceSettings,
+    /// The language-model brain, when one is configured (else the built-in brain answers).
+    pub llm: Option<assistant::llm::LlmSettings>,
+}
+
+impl Settings {
+    /// A fresh key pair, default commerce settings and no language model: for tests and tools.
+    pub fn ephemeral() -> Result<Self> {
+        Ok(Self { identity: IdentitySettings::ephemeral()?, commerce: CommerceSettings::default(), llm: None })
+    }
+}
+
+/// Pricing, payment and time, part of [`Settings`].
 #[derive(Clone, Debug)]
 pub struct CommerceSettings {
     /// Shipping rates, free-shipping threshold, tax rate.
@@ -95,7 +114,7 @@ impl Default for CommerceSettings {
     }
 }
 
-/// Token lifetimes and keys for [`Services::new`].
+/// Token lifetimes and keys, part of [`Settings`].
 #[derive(Clone, Debug)]
 pub struct IdentitySettings {
     /// RS256 key pair.
@@ -124,21 +143,19 @@ impl IdentitySettings {
 }
 
 impl Services {
-    /// Builds the services over a connected, migrated store, with default commerce settings.
-    pub fn new(store: Store, identity: IdentitySettings) -> Self {
-        Self::with_commerce(store, identity, CommerceSettings::default())
-    }
-
-    /// Builds the services with explicit pricing, payment provider and clock.
-    pub fn with_commerce(store: Store, identity: IdentitySettings, commerce: CommerceSettings) -> Self {
+    /// Builds every service over a connected, migrated store.
+    pub fn new(store: Store, settings: Settings) -> Self {
+        let Settings { identity, commerce, llm } = settings;
+        // One clock: every service reads it from the store, which binds it as `$now`.
+        let store = store.with_clock(commerce.clock);
         let links = orders::GuestLinks::new(&identity.keys, commerce.guest_link_days);
         let issuer = TokenIssuer::new(identity.keys, identity.access_minutes);
         let composer = mail::Composer::new(commerce.mail);
         let outbox = mail::Outbox::new(store.clone());
         let letters = mail::Letters { composer: composer.clone(), outbox: outbox.clone() };
         let catalog = Catalog::new(store.clone());
-        let memory = memory::Memory::new(store.clone(), catalog.clone(), commerce.clock.clone(), commerce.memory);
-        let carts = cart::Carts::new(store.clone(), commerce.pricing, commerce.clock.clone(), memory.sender());
+        let memory = memory::Memory::new(store.clone(), catalog.clone(), commerce.memory);
+        let carts = cart::Carts::new(store.clone(), commerce.pricing, memory.sender());
         let orders = orders::Orders::new(
             store.clone(),
             commerce.payments.clone(),
@@ -151,7 +168,6 @@ impl Services {
             store.clone(),
             carts.clone(),
             commerce.payments,
-            commerce.clock,
             catalog.index().clone(),
             memory.sender(),
             letters.clone(),
@@ -160,21 +176,25 @@ impl Services {
         );
         let sessions = sessions::Sessions::new(store.clone(), identity.session_idle_days);
         let policies = policies::Policies::new(store.clone());
+        let assistant = assistant::Assistant::new(
+            store.clone(),
+            catalog.clone(),
+            carts.clone(),
+            orders.clone(),
+            checkout.clone(),
+            memory.clone(),
+            letters,
+        );
         Self {
             callers: callers::Callers::new(issuer.clone(), sessions.clone()),
             identity: Identity::new(store.clone(), issuer, identity.refresh_days, composer, outbox.clone())
                 .with_registrations_per_hour(identity.registrations_per_hour),
             sessions,
             checkout: checkout.clone(),
-            assistant: assistant::Assistant::new(
-                store.clone(),
-                catalog.clone(),
-                carts.clone(),
-                orders.clone(),
-                checkout.clone(),
-                memory.clone(),
-                letters,
-            ),
+            assistant: match llm {
+                Some(llm) => assistant.with_llm(llm),
+                None => assistant,
+            },
             policies,
             memory,
             outbox,

@@ -10,7 +10,6 @@ pub mod recommend;
 pub mod signals;
 
 use crate::catalog::Catalog;
-use crate::clock::Clock;
 use crate::shopper::Shopper;
 use crate::store::Store;
 use crate::Result;
@@ -69,7 +68,6 @@ enum Job {
 pub struct Memory {
     store: Store,
     catalog: Catalog,
-    clock: Arc<dyn Clock>,
     half_life: f64,
     queue: Option<mpsc::Sender<Job>>,
     /// Shoppers' profiles as recommendations read them, dropped whenever their memory changes
@@ -101,11 +99,10 @@ const QUEUE: usize = 10_000;
 
 impl Memory {
     /// The service; with a Tokio runtime present, starts the worker that records signals.
-    pub fn new(store: Store, catalog: Catalog, clock: Arc<dyn Clock>, settings: MemorySettings) -> Self {
+    pub fn new(store: Store, catalog: Catalog, settings: MemorySettings) -> Self {
         let mut memory = Self {
             store,
             catalog,
-            clock,
             half_life: settings.half_life_days * 86_400.0,
             queue: None,
             profiles: Arc::default(),
@@ -121,7 +118,6 @@ impl Memory {
     /// The half-life in force, for promotion (which runs inside the sessions' transaction).
     pub async fn publish_settings(&self) -> Result<()> {
         self.store
-            .db()
             .query("UPSERT memory_config:current SET half_life_secs = $half")
             .bind(("half", self.half_life))
             .await?
@@ -163,7 +159,7 @@ impl Memory {
         // cached profile as it is.
         let moves_profile = signal.kind.weight() != 0.0
             && (signal.product.is_some() || signal.category.is_some() || signal.brand.is_some());
-        let written = signals::apply(&self.store, owner, &signal, self.clock.now_unix(), self.half_life).await;
+        let written = signals::apply(&self.store, owner, &signal, self.store.clock().now_unix(), self.half_life).await;
         if moves_profile {
             self.changed(owner);
         }

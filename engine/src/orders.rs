@@ -161,7 +161,7 @@ impl OrderRow {
 fn visible_to(viewer: &OrderViewer) -> (&'static str, String) {
     match viewer {
         OrderViewer::Member(user) => ("WHERE user_id = $who", user.clone()),
-        OrderViewer::Guest(token) => ("WHERE access_hash = $who AND access_expires_at > time::now()", hash_of(token)),
+        OrderViewer::Guest(token) => ("WHERE access_hash = $who AND access_expires_at > $now", hash_of(token)),
         OrderViewer::Admin => ("", String::new()),
     }
 }
@@ -182,7 +182,7 @@ impl Orders {
     /// A user's orders, newest first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<Order>> {
         let sql = format!("SELECT {ORDER_FIELDS} FROM orders WHERE user_id = $user ORDER BY placed_at DESC LIMIT 200");
-        let mut res = self.store.db().query(sql).bind(("user", user_id.to_string())).await?;
+        let mut res = self.store.query(sql).bind(("user", user_id.to_string())).await?;
         let rows: Vec<OrderRow> = res.take(0)?;
         rows.into_iter().map(OrderRow::into_model).collect()
     }
@@ -193,7 +193,6 @@ impl Orders {
         let sql = format!("SELECT {ORDER_FIELDS} FROM orders {filter} ORDER BY placed_at DESC LIMIT $limit");
         let mut res = self
             .store
-            .db()
             .query(sql)
             .bind(("status", status.map(|s| s.as_str()).unwrap_or_default()))
             .bind(("limit", i64::from(limit)))
@@ -206,7 +205,7 @@ impl Orders {
     pub async fn get(&self, viewer: &OrderViewer, order_id: &str) -> Result<Order> {
         let (condition, who) = visible_to(viewer);
         let sql = format!("SELECT {ORDER_FIELDS} FROM type::record('orders', $id) {condition}");
-        let mut res = self.store.db().query(sql).bind(("id", order_id.to_string())).bind(("who", who)).await?;
+        let mut res = self.store.query(sql).bind(("id", order_id.to_string())).bind(("who", who)).await?;
         let row: Option<OrderRow> = res.take(0)?;
         row.ok_or(Error::NotFound("order"))?.into_model()
     }
@@ -237,11 +236,10 @@ impl Orders {
         let queues_mail = mail.is_some();
         let mut res = self
             .store
-            .db()
             .query(format!(
                 "BEGIN TRANSACTION;
                  LET $moved = (UPDATE type::record('orders', $id)
-                     SET status = $next, events += {{ status: $next, at: <string> time::now() }}
+                     SET status = $next, events += {{ status: $next, at: <string> $now }}
                      WHERE status = $current RETURN VALUE lines);
                  IF $restock {{
                      FOR $lines IN $moved {{
@@ -294,7 +292,6 @@ impl Orders {
         let buyer = async {
             let mut res = self
                 .store
-                .db()
                 .query("SELECT user_id, placed_by, lines.product_id AS products FROM ONLY type::record('orders', $id)")
                 .bind(("id", order_id.to_string()))
                 .await?;
@@ -320,7 +317,6 @@ impl Orders {
         let charge = async {
             let mut res = self
                 .store
-                .db()
                 .query("SELECT VALUE payment_ref FROM type::record('orders', $id)")
                 .bind(("id", order_id.to_string()))
                 .await?;
@@ -348,7 +344,6 @@ impl Orders {
         };
         let mut res = self
             .store
-            .db()
             .query(format!("UPDATE orders SET user_id = $user WHERE {condition} AND user_id = NONE RETURN VALUE id"))
             .bind(("user", user_id.to_string()))
             .bind(("value", value.to_string()))
@@ -376,7 +371,6 @@ impl Orders {
         }
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT record::id(id) AS id, <string> placed_at AS placed_at, total, currency, access_issued FROM orders
                  WHERE email = $email AND user_id = NONE AND access_hash != NONE ORDER BY placed_at DESC LIMIT 20",
@@ -387,7 +381,7 @@ impl Orders {
         if found.is_empty() {
             return Ok(());
         }
-        let now = crate::clock::Clock::now_unix(&crate::clock::SystemClock);
+        let now = self.store.clock().now_unix();
         let mut links = Vec::new();
         let mut listed = Vec::new();
         for order in found {
@@ -410,14 +404,13 @@ impl Orders {
             "BEGIN TRANSACTION;
              FOR $l IN $links {{
                  UPDATE type::record('orders', $l.id) SET access_hash = $l.hash, access_issued = $l.issued,
-                     access_expires_at = time::now() + <duration> $lifetime;
+                     access_expires_at = $now + <duration> $lifetime;
              }};
              {}
              COMMIT TRANSACTION;",
             crate::mail::outbox::INSERT
         );
         self.store
-            .db()
             .query(sql)
             .bind(("links", links))
             .bind(("lifetime", self.links.lifetime()))

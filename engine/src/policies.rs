@@ -39,7 +39,6 @@ impl Policies {
     pub async fn on(&self, topic: &str) -> Result<Option<Policy>> {
         let mut res = self
             .store
-            .db()
             .query("SELECT title, body FROM policy WHERE topic = $topic LIMIT 1")
             .bind(("topic", topic.to_string()))
             .await?;
@@ -50,7 +49,6 @@ impl Policies {
     pub async fn faq(&self, needle: &str) -> Result<Option<FaqEntry>> {
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT question, answer FROM faq WHERE string::contains(string::lowercase(question), $needle) LIMIT 1",
             )

@@ -45,7 +45,7 @@ pub async fn grow_catalog(store: &Store, target: usize) -> Result<u64> {
     let before = catalog.product_count().await?;
     let missing = target.saturating_sub(usize::try_from(before).unwrap_or(usize::MAX));
     for chunk in products::editions(missing).chunks(1_000) {
-        store.db().query("INSERT IGNORE INTO product $products").bind(("products", chunk.to_vec())).await?.check()?;
+        store.query("INSERT IGNORE INTO product $products").bind(("products", chunk.to_vec())).await?.check()?;
     }
     crate::catalog::brands::sync(store).await?;
     Ok(catalog.product_count().await?.saturating_sub(before))
@@ -56,7 +56,6 @@ pub async fn grow_catalog(store: &Store, target: usize) -> Result<u64> {
 /// existing database never keeps a promise the code no longer makes.
 pub async fn refresh_content(store: &Store) -> Result<()> {
     store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              FOR $p IN $policies { UPSERT $p.id CONTENT $p; };
@@ -81,7 +80,6 @@ pub async fn run(store: &Store, options: &SeedOptions) -> Result<SeedReport> {
         .unwrap_or(0);
     // INSERT IGNORE skips rows whose id already exists: the seed never overwrites live data.
     store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              INSERT IGNORE INTO category $categories;

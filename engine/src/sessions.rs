@@ -85,6 +85,10 @@ struct NewSession {
     user_id: Option<String>,
     channel: String,
     device: String,
+    // The clock's time, not the schema's default: a session started under a moved clock is
+    // fresh under that clock.
+    started_at: surrealdb::types::Datetime,
+    last_seen_at: surrealdb::types::Datetime,
 }
 
 const FIELDS: &str = "record::id(id) AS id, user_id, channel, device, <string> started_at AS started_at, \
@@ -131,9 +135,11 @@ impl Sessions {
             user_id: user_id.map(str::to_string),
             channel: channel.as_str().into(),
             device: device.chars().take(200).collect(),
+            started_at: self.store.now(),
+            last_seen_at: self.store.now(),
         };
         let sql = format!("CREATE session CONTENT $row RETURN {FIELDS}");
-        let mut res = self.store.db().query(sql).bind(("row", row)).await?.check()?;
+        let mut res = self.store.query(sql).bind(("row", row)).await?.check()?;
         let created: Option<SessionRow> = res.take(0)?;
         Ok((created.ok_or(Error::NotFound("session"))?.into_resolved()?, token))
     }
@@ -145,17 +151,16 @@ impl Sessions {
     /// best effort (a conflict there only means another request just wrote it).
     pub async fn resolve(&self, token: &SecretString) -> Result<Option<ResolvedSession>> {
         let sql = format!(
-            "SELECT {FIELDS}, last_seen_at < time::now() - 1m AS seen_long_ago FROM session
-             WHERE token_hash = $hash AND ended_at = NONE AND last_seen_at > time::now() - <duration> $idle"
+            "SELECT {FIELDS}, last_seen_at < $now - 1m AS seen_long_ago FROM session
+             WHERE token_hash = $hash AND ended_at = NONE AND last_seen_at > $now - <duration> $idle"
         );
-        let mut res = self.store.db().query(sql).bind(("hash", hash_of(token))).bind(("idle", self.idle())).await?;
+        let mut res = self.store.query(sql).bind(("hash", hash_of(token))).bind(("idle", self.idle())).await?;
         let rows: Vec<SessionRow> = res.take(0)?;
         let Some(row) = rows.into_iter().next() else { return Ok(None) };
         if row.seen_long_ago == Some(true) {
             let touched = self
                 .store
-                .db()
-                .query("UPDATE type::record('session', $id) SET last_seen_at = time::now()")
+                .query("UPDATE type::record('session', $id) SET last_seen_at = $now")
                 .bind(("id", row.id.clone()))
                 .await
                 .and_then(|r| r.check());
@@ -175,7 +180,6 @@ impl Sessions {
         let hash = hash_of(token);
         let mut found = self
             .store
-            .db()
             .query("SELECT VALUE record::id(id) FROM session WHERE token_hash = $hash AND ended_at = NONE")
             .bind(("hash", hash.clone()))
             .await?;
@@ -234,10 +238,9 @@ impl Sessions {
     pub async fn list(&self, user_id: &str) -> Result<Vec<SessionInfo>> {
         let sql = format!(
             "SELECT {FIELDS} FROM session WHERE user_id = $user AND ended_at = NONE
-                 AND last_seen_at > time::now() - <duration> $idle ORDER BY last_seen_at DESC"
+                 AND last_seen_at > $now - <duration> $idle ORDER BY last_seen_at DESC"
         );
-        let mut res =
-            self.store.db().query(sql).bind(("user", user_id.to_string())).bind(("idle", self.idle())).await?;
+        let mut res = self.store.query(sql).bind(("user", user_id.to_string())).bind(("idle", self.idle())).await?;
         let rows: Vec<SessionRow> = res.take(0)?;
         rows.into_iter().map(|r| r.into_resolved().map(|s| s.info)).collect()
     }
@@ -247,7 +250,7 @@ impl Sessions {
         let sql =
             format!("SELECT {FIELDS} FROM type::record('session', $id) WHERE user_id = $user AND ended_at = NONE");
         let mut res =
-            self.store.db().query(sql).bind(("id", session_id.to_string())).bind(("user", user_id.to_string())).await?;
+            self.store.query(sql).bind(("id", session_id.to_string())).bind(("user", user_id.to_string())).await?;
         let row: Option<SessionRow> = res.take(0)?;
         Ok(row.ok_or(Error::NotFound("session"))?.into_resolved()?.info)
     }
@@ -255,8 +258,9 @@ impl Sessions {
     /// Continues one of the user's sessions here: it is marked seen and returned.
     pub async fn restore(&self, user_id: &str, session_id: &str) -> Result<SessionInfo> {
         self.store
-            .db()
-            .query("UPDATE type::record('session', $id) SET last_seen_at = time::now() WHERE user_id = $user AND ended_at = NONE")
+            .query(
+                "UPDATE type::record('session', $id) SET last_seen_at = $now WHERE user_id = $user AND ended_at = NONE",
+            )
             .bind(("id", session_id.to_string()))
             .bind(("user", user_id.to_string()))
             .await?
@@ -267,7 +271,6 @@ impl Sessions {
     /// Records the login (refresh-token family) a session continues with.
     pub async fn attach_login(&self, session_id: &str, family: &str) -> Result<()> {
         self.store
-            .db()
             .query("UPDATE type::record('session', $id) SET token_family = $family")
             .bind(("id", session_id.to_string()))
             .bind(("family", family.to_string()))
@@ -281,12 +284,11 @@ impl Sessions {
     pub async fn end(&self, user_id: &str, session_id: &str) -> Result<()> {
         self.owned(user_id, session_id).await?;
         self.store
-            .db()
             .query(
                 "BEGIN TRANSACTION;
-                 LET $families = (UPDATE type::record('session', $id) SET ended_at = time::now()
+                 LET $families = (UPDATE type::record('session', $id) SET ended_at = $now
                      WHERE user_id = $user RETURN VALUE token_family);
-                 UPDATE refresh_token SET revoked_at = time::now()
+                 UPDATE refresh_token SET revoked_at = $now
                      WHERE family IN $families AND family != NONE AND revoked_at = NONE;
                  COMMIT TRANSACTION;",
             )
@@ -303,12 +305,11 @@ impl Sessions {
     /// to `/v1/auth` and never reaches a server function).
     pub async fn end_by_token(&self, user_id: &str, token: &SecretString) -> Result<()> {
         self.store
-            .db()
             .query(
                 "BEGIN TRANSACTION;
-                 LET $families = (UPDATE session SET ended_at = time::now()
+                 LET $families = (UPDATE session SET ended_at = $now
                      WHERE token_hash = $hash AND user_id = $user AND ended_at = NONE RETURN VALUE token_family);
-                 UPDATE refresh_token SET revoked_at = time::now()
+                 UPDATE refresh_token SET revoked_at = $now
                      WHERE family IN $families AND family != NONE AND revoked_at = NONE;
                  COMMIT TRANSACTION;",
             )
@@ -324,13 +325,12 @@ impl Sessions {
     pub async fn end_others(&self, user_id: &str, keep: Option<&str>) -> Result<u64> {
         let mut res = self
             .store
-            .db()
             .query(
                 "BEGIN TRANSACTION;
-                 LET $ended = (UPDATE session SET ended_at = time::now()
+                 LET $ended = (UPDATE session SET ended_at = $now
                      WHERE user_id = $user AND ended_at = NONE AND record::id(id) != $keep RETURN token_family);
                  LET $families = $ended.token_family;
-                 UPDATE refresh_token SET revoked_at = time::now()
+                 UPDATE refresh_token SET revoked_at = $now
                      WHERE family IN $families AND family != NONE AND revoked_at = NONE;
                  RETURN array::len($ended);
                  COMMIT TRANSACTION;",

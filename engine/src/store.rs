@@ -6,9 +6,13 @@
 pub mod failure;
 mod migrations;
 
+use crate::clock::{Clock, SystemClock};
 use crate::Result;
+use std::borrow::Cow;
 use std::sync::Arc;
 use surrealdb::engine::any::Any;
+use surrealdb::method::Query;
+use surrealdb::types::Datetime;
 use surrealdb::Surreal;
 
 pub use migrations::{MigrationReport, MIGRATIONS};
@@ -20,10 +24,12 @@ const DATABASE: &str = "shop";
 /// A cheap-to-clone handle on the database.
 ///
 /// The client sits behind an `Arc` because cloning a `Surreal` handle opens a new database
-/// session; one shared session is what we want.
+/// session; one shared session is what we want. The store carries the shop's clock so every
+/// query reads the same time as the Rust code around it.
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Arc<Surreal<Any>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Store {
@@ -34,7 +40,7 @@ impl Store {
         let url = with_durable_sync(url);
         let db = surrealdb::engine::any::connect(url.as_str()).await?;
         db.use_ns(NAMESPACE).use_db(DATABASE).await?;
-        let store = Self { db: Arc::new(db) };
+        let store = Self { db: Arc::new(db), clock: Arc::new(SystemClock) };
         let report = migrations::apply(&store).await?;
         Ok((store, report))
     }
@@ -44,7 +50,33 @@ impl Store {
         Ok(Self::connect("mem://").await?.0)
     }
 
-    /// The client, for repositories in this crate.
+    /// The same database read through `clock` (the services' clock: tests pin or move it).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock the store binds as `$now`.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The clock's time as a database datetime.
+    pub(crate) fn now(&self) -> Datetime {
+        let micros = self.clock.now_micros();
+        let nanos = u32::try_from(micros.rem_euclid(1_000_000) * 1_000).unwrap_or(0);
+        Datetime::from_timestamp(micros.div_euclid(1_000_000), nanos).unwrap_or_default()
+    }
+
+    /// A query with `$now` bound to the clock: the data layers' one way in. Time-dependent
+    /// SurrealQL reads `$now`, never `time::now()`, so a test that moves the clock moves it
+    /// for the database too.
+    pub(crate) fn query<'a>(&'a self, sql: impl Into<Cow<'a, str>>) -> Query<'a, Any> {
+        self.db.query(sql).bind(("now", self.now()))
+    }
+
+    /// The client, for the migrations (which run before any clock is chosen).
     pub(crate) fn db(&self) -> &Surreal<Any> {
         &self.db
     }

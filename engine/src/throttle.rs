@@ -54,21 +54,20 @@ struct Outcome {
 pub async fn hit(store: &Store, limit: Limit, subject: &str) -> Result<()> {
     let key = format!("{}:{subject}", limit.action);
     let mut res = store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              LET $t = (SELECT window_start, hits FROM type::record('throttle', $key))[0];
-             LET $fresh = $t = NONE OR $t.window_start + <duration> $window <= time::now();
+             LET $fresh = $t = NONE OR $t.window_start + <duration> $window <= $now;
              LET $allowed = $fresh OR $t.hits < $limit;
              IF $fresh {
-                 UPSERT type::record('throttle', $key) SET window_start = time::now(), hits = 1;
+                 UPSERT type::record('throttle', $key) SET window_start = $now, hits = 1;
              } ELSE IF $allowed {
                  UPDATE type::record('throttle', $key) SET hits += 1;
              };
              RETURN {
                  allowed: $allowed,
                  retry_after: IF $allowed THEN 0
-                     ELSE time::unix($t.window_start + <duration> $window) - time::unix(time::now()) END
+                     ELSE time::unix($t.window_start + <duration> $window) - time::unix($now) END
              };
              COMMIT TRANSACTION;",
         )
@@ -91,11 +90,10 @@ pub async fn hit(store: &Store, limit: Limit, subject: &str) -> Result<()> {
 pub async fn check(store: &Store, limit: Limit, subject: &str) -> Result<()> {
     let key = format!("{}:{subject}", limit.action);
     let mut res = store
-        .db()
         .query(
             "LET $t = (SELECT window_start, hits FROM type::record('throttle', $key))[0];
-             RETURN IF $t != NONE AND $t.window_start + <duration> $window > time::now() AND $t.hits >= $limit
-                 THEN time::unix($t.window_start + <duration> $window) - time::unix(time::now()) ELSE NONE END;",
+             RETURN IF $t != NONE AND $t.window_start + <duration> $window > $now AND $t.hits >= $limit
+                 THEN time::unix($t.window_start + <duration> $window) - time::unix($now) ELSE NONE END;",
         )
         .bind(("key", key))
         .bind(("window", format!("{}s", limit.window.as_secs())))

@@ -2,11 +2,13 @@
 
 use crate::Config;
 use anyhow::Context;
+use engine::clock::Clock;
 use engine::identity::JwtKeys;
 use engine::seed::{AccountSpec, SeedOptions, SeedReport};
 use engine::store::Store;
 use engine::{IdentitySettings, Services};
 use secrecy::ExposeSecret;
+use std::sync::Arc;
 
 /// The seed's accounts as configured.
 pub fn seed_options(config: &Config) -> SeedOptions {
@@ -25,8 +27,8 @@ pub fn seed_options(config: &Config) -> SeedOptions {
 }
 
 /// Connects to `SURREAL_URL`, applies migrations and, when the catalog is empty and
-/// `AUTO_SEED` allows, seeds it.
-pub async fn services(config: &Config) -> anyhow::Result<Services> {
+/// `AUTO_SEED` allows, seeds it; the services then read time from `clock`.
+pub async fn services(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
     let (store, report) = Store::connect(&config.surreal_url)
         .await
         .with_context(|| format!("opening the database at SURREAL_URL={}", redact_url(&config.surreal_url)))?;
@@ -42,6 +44,13 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
     if generated {
         tracing::info!(kid = %keys.kid, "no token keys found: generated a new RS256 pair");
     }
+    let services = Services::new(store, settings(config, keys, clock));
+    services.memory.publish_settings().await.context("recording the memory settings")?;
+    Ok(services)
+}
+
+/// The engine's settings from the configuration: the one place a variable becomes a setting.
+fn settings(config: &Config, keys: JwtKeys, clock: Arc<dyn Clock>) -> engine::Settings {
     let identity = IdentitySettings {
         keys,
         access_minutes: config.jwt_expiration_minutes,
@@ -64,15 +73,14 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
             countries: config.ship_to_countries.clone(),
         },
         guest_link_days: config.guest_order_link_days,
+        clock,
         ..engine::CommerceSettings::default()
     };
-    let mut services = Services::with_commerce(store, identity, commerce);
-    services.memory.publish_settings().await.context("recording the memory settings")?;
-    if let Some(llm) = llm_settings(config) {
+    let llm = llm_settings(config);
+    if let Some(llm) = &llm {
         tracing::info!(model = %llm.model, base_url = ?llm.base_url, "the assistant answers through a language model");
-        services.assistant = services.assistant.with_llm(llm);
     }
-    Ok(services)
+    engine::Settings { identity, commerce, llm }
 }
 
 /// The outbox's worker: SMTP when `SMTP_URL` is set, else `.eml` files under `MAIL_DIR`.
@@ -169,7 +177,7 @@ pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<()> {
         anyhow::bail!("usage: server admin reset-password EMAIL [--stdin]");
     };
     let email = model::Email::parse(email).map_err(|e| anyhow::anyhow!("EMAIL: {e}"))?;
-    let services = services(config).await?;
+    let services = services(config, Arc::new(engine::clock::SystemClock)).await?;
     if args.iter().any(|a| a == "--stdin") {
         let mut password = String::new();
         std::io::stdin().read_line(&mut password).context("reading the new password from standard input")?;

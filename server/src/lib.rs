@@ -82,7 +82,16 @@ impl Application {
     /// Connects and migrates the database, seeds it when empty (if allowed), and binds the
     /// address in `leptos_options.site_addr` (port 0 picks a free port).
     pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
-        let services = bootstrap::services(config).await?;
+        Self::build_at(config, leptos_options, std::sync::Arc::new(engine::clock::SystemClock)).await
+    }
+
+    /// [`Application::build`] reading time from `clock` (tests move it instead of back-dating rows).
+    pub async fn build_at(
+        config: &Config,
+        leptos_options: LeptosOptions,
+        clock: std::sync::Arc<dyn engine::clock::Clock>,
+    ) -> anyhow::Result<Self> {
+        let services = bootstrap::services(config, clock).await?;
         let mail = bootstrap::mail_worker(config, &services)?;
         let addr = leptos_options.site_addr;
         let listener = TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

@@ -59,10 +59,9 @@ pub async fn prepare(
         Step::EmptyCart { line_ids } => (None, Some(line_ids.clone())),
     };
     store
-        .db()
         .query(
             "CREATE type::record('assistant_confirmation', $hash) SET owner = $owner, kind = $kind,
-                 order_id = $order_id, line_ids = $line_ids, expires_at = time::now() + <duration> $lifetime",
+                 order_id = $order_id, line_ids = $line_ids, expires_at = $now + <duration> $lifetime",
         )
         .bind(("hash", hash))
         .bind(("owner", shopper.scope()))
@@ -104,12 +103,11 @@ pub struct Effects<'a> {
 pub async fn confirm(store: &Store, effects: &Effects<'_>, shopper: &Shopper, token: &str) -> Result<ActionOutcome> {
     let hash = hash_of(&SecretString::from(token.to_string()));
     let mut res = store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              LET $card = (SELECT * FROM type::record('assistant_confirmation', $hash))[0];
-             LET $claimed = (UPDATE type::record('assistant_confirmation', $hash) SET used_at = time::now()
-                 WHERE owner = $owner AND used_at = NONE AND expires_at > time::now() RETURN VALUE id)[0] != NONE;
+             LET $claimed = (UPDATE type::record('assistant_confirmation', $hash) SET used_at = $now
+                 WHERE owner = $owner AND used_at = NONE AND expires_at > $now RETURN VALUE id)[0] != NONE;
              RETURN {
                  card: IF $card.owner = $owner THEN { kind: $card.kind, order_id: $card.order_id,
                      line_ids: $card.line_ids, outcome: $card.outcome } END,
@@ -139,7 +137,6 @@ pub async fn confirm(store: &Store, effects: &Effects<'_>, shopper: &Shopper, to
     match perform(effects, shopper, &card).await {
         Ok(text) => {
             store
-                .db()
                 .query("UPDATE type::record('assistant_confirmation', $hash) SET outcome = $text")
                 .bind(("hash", hash))
                 .bind(("text", text.clone()))
@@ -150,7 +147,6 @@ pub async fn confirm(store: &Store, effects: &Effects<'_>, shopper: &Shopper, to
         Err(e) => {
             // Nothing was done: the card may be clicked again (it still expires on time).
             store
-                .db()
                 .query("UPDATE type::record('assistant_confirmation', $hash) SET used_at = NONE")
                 .bind(("hash", hash))
                 .await?

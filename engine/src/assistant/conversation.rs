@@ -78,7 +78,6 @@ impl Latest {
 /// The latest messages of the shopper's conversation (before the one being answered).
 pub async fn latest(store: &Store, shopper: &Shopper) -> Result<Latest> {
     let mut res = store
-        .db()
         .query("SELECT role, text, shown, at FROM message WHERE owner = $owner ORDER BY at DESC LIMIT $limit")
         .bind(("owner", shopper.scope()))
         .bind(("limit", LATEST))
@@ -99,7 +98,6 @@ pub async fn store(
              actions_json = $actions, shown = $shown, brain = $brain, tokens = $tokens
          RETURN VALUE record::id(id);";
     let mut res = store
-        .db()
         .query(CREATE)
         .bind(("owner", shopper.scope()))
         .bind(("session_id", session_id.to_string()))
@@ -139,7 +137,6 @@ fn meter_shard(scope: &str) -> i64 {
 
 async fn add_tokens(store: &Store, meter: &str, shard: i64, tokens: u64) -> Result<()> {
     store
-        .db()
         .query(
             "UPSERT type::record('llm_usage', [$meter, $shard]) SET meter = $meter, tokens = (tokens ?? 0) + $tokens",
         )
@@ -159,7 +156,6 @@ pub async fn recent(store: &Store, shopper: &Shopper, limit: u32) -> Result<Vec<
 /// [`recent`] for an owner scope (`user:…` / `session:…`).
 pub(crate) async fn recent_of(store: &Store, owner: &str, limit: u32) -> Result<Vec<Turn>> {
     let mut res = store
-        .db()
         .query(
             "SELECT * FROM (SELECT record::id(id) AS id, role, text, intent, parts_json, actions_json,
                  <string> at AS at, at AS sort_at FROM message WHERE owner = $owner ORDER BY sort_at DESC LIMIT $limit)
@@ -205,7 +201,6 @@ pub fn meter(shopper: &Shopper, client: Option<&str>, now_unix: i64) -> String {
 /// Language-model tokens spent on `meter` (the sum of its few rows).
 pub async fn tokens_spent(store: &Store, meter: &str) -> Result<u64> {
     let mut res = store
-        .db()
         .query("RETURN math::sum(SELECT VALUE tokens FROM llm_usage WHERE meter = $meter)")
         .bind(("meter", meter.to_string()))
         .await?;
@@ -216,7 +211,6 @@ pub async fn tokens_spent(store: &Store, meter: &str) -> Result<u64> {
 /// Records a request for a person to take over; returns its id.
 pub async fn request_handoff(store: &Store, shopper: &Shopper, session_id: &str, message: &str) -> Result<String> {
     let mut res = store
-        .db()
         .query(
             "CREATE handoff SET owner = $owner, session_id = $session_id, message = $message, status = 'open'
              RETURN VALUE record::id(id)",

@@ -36,7 +36,6 @@ const FIELDS: &str = "record::id(id) AS id, owner, message, status, <string> at 
 /// Requests of `status`, newest first, each with the conversation's last turns.
 pub async fn list(store: &Store, status: HandoffStatus) -> Result<Vec<Handoff>> {
     let mut res = store
-        .db()
         .query(format!("SELECT {FIELDS} FROM handoff WHERE status = $status ORDER BY sort_at DESC LIMIT $limit"))
         .bind(("status", status.as_str()))
         .bind(("limit", LISTED))
@@ -51,17 +50,14 @@ pub async fn list(store: &Store, status: HandoffStatus) -> Result<Vec<Handoff>> 
 
 /// How many requests wait for the team (the dashboard's badge).
 pub async fn open_count(store: &Store) -> Result<u64> {
-    let mut res = store.db().query("RETURN count(SELECT id FROM handoff WHERE status = 'open')").await?;
+    let mut res = store.query("RETURN count(SELECT id FROM handoff WHERE status = 'open')").await?;
     let counted: Option<i64> = res.take(0)?;
     Ok(counted.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 async fn one(store: &Store, id: &str) -> Result<Handoff> {
-    let mut res = store
-        .db()
-        .query(format!("SELECT {FIELDS} FROM type::record('handoff', $id)"))
-        .bind(("id", id.to_string()))
-        .await?;
+    let mut res =
+        store.query(format!("SELECT {FIELDS} FROM type::record('handoff', $id)")).bind(("id", id.to_string())).await?;
     let row: Option<HandoffRow> = res.take(0)?;
     with_turns(store, row.ok_or(Error::NotFound("handoff"))?).await
 }
@@ -94,11 +90,10 @@ pub async fn reply(store: &Store, letters: &Letters, id: &str, staff: &str, text
     let mail = asker_email(store, id).await?.map(|to| letters.composer.handoff_reply(&to, text));
     let queues_mail = mail.is_some();
     let mut res = store
-        .db()
         .query(format!(
             "BEGIN TRANSACTION;
              LET $h = (UPDATE type::record('handoff', $id) SET status = 'closed', reply = $text,
-                 replied_by = $staff, replied_at = time::now() WHERE status = 'open' RETURN AFTER)[0];
+                 replied_by = $staff, replied_at = $now WHERE status = 'open' RETURN AFTER)[0];
              IF $h != NONE {{
                  CREATE message SET owner = $h.owner, session_id = $h.session_id, channel = 'dashboard',
                      role = 'staff', text = $text, shown = [];
@@ -129,7 +124,6 @@ pub async fn reply(store: &Store, letters: &Letters, id: &str, staff: &str, text
 /// The address of the member who asked for a person (none for a guest or an unknown request).
 async fn asker_email(store: &Store, id: &str) -> Result<Option<String>> {
     let mut res = store
-        .db()
         .query(
             "LET $owner = (SELECT VALUE owner FROM type::record('handoff', $id))[0];
              RETURN IF $owner != NONE AND record::tb(type::record($owner)) = 'user' THEN

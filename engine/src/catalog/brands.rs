@@ -10,7 +10,7 @@ use surrealdb::types::RecordId;
 /// the catalog's label; records no product carries (left by older versions, which created them
 /// from shoppers' words) go, with the affinities that pointed at them.
 pub async fn sync(store: &Store) -> Result<()> {
-    let mut res = store.db().query("SELECT VALUE brand FROM product").await?;
+    let mut res = store.query("SELECT VALUE brand FROM product").await?;
     let mut labels: Vec<String> = res.take(0)?;
     labels.sort();
     labels.dedup();
@@ -23,7 +23,6 @@ pub async fn sync(store: &Store) -> Result<()> {
         .collect();
     let keep: Vec<RecordId> = brands.iter().map(|(id, _)| id.clone()).collect();
     store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              FOR $b IN $brands { UPSERT $b[0] SET name = $b[1]; };

@@ -172,7 +172,7 @@ impl ListingIndex {
         if let Some(hit) = self.text_hits.lock().ok().and_then(|c| c.get(text).cloned()) {
             return Ok(hit);
         }
-        let mut res = self.store.db().query(TEXT_QUERY).bind(("text", text.to_string())).await?;
+        let mut res = self.store.query(TEXT_QUERY).bind(("text", text.to_string())).await?;
         #[derive(SurrealValue)]
         struct Hit {
             id: String,
@@ -192,7 +192,6 @@ impl ListingIndex {
     async fn load(&self) -> Result<Listing> {
         let mut res = self
             .store
-            .db()
             .query(format!("SELECT {PRODUCT_FIELDS}, time::unix(created_at) AS created, units_sold FROM product"))
             .await?;
         let rows: Vec<ProductRow> = res.take(0)?;
@@ -214,7 +213,7 @@ impl ListingIndex {
             units_sold: i64,
         }
         // Sales move with stock (the same order transaction), so both refresh together.
-        let mut res = self.store.db().query("SELECT record::id(id) AS id, stock, units_sold FROM product").await?;
+        let mut res = self.store.query("SELECT record::id(id) AS id, stock, units_sold FROM product").await?;
         let rows: Vec<StockRow> = res.take(0)?;
         if rows.len() != current.entries.len() || rows.iter().any(|r| !current.by_id.contains_key(&r.id)) {
             return self.load().await;

@@ -28,7 +28,6 @@ pub(crate) struct Stale {
 /// first record and its age).
 pub(crate) async fn announce(store: &Store, attempt: &Attempt, scope: &str, key: &str, amount: Money) -> Result<()> {
     store
-        .db()
         .query(
             "UPSERT type::record('payment_attempt', $payment_key) SET order_id = $order_id, scope = $scope,
                  key = $key, amount = $amount, currency = $currency, state = 'charging'",
@@ -48,7 +47,6 @@ pub(crate) async fn announce(store: &Store, attempt: &Attempt, scope: &str, key:
 /// refunded; if that fails, reconciliation tries again).
 pub(crate) async fn charged(store: &Store, payment_key: &str, charge_id: &str) -> Result<()> {
     store
-        .db()
         .query("UPDATE type::record('payment_attempt', $payment_key) SET state = 'charged', charge_id = $charge")
         .bind(("payment_key", payment_key.to_string()))
         .bind(("charge", charge_id.to_string()))
@@ -59,17 +57,16 @@ pub(crate) async fn charged(store: &Store, payment_key: &str, charge_id: &str) -
 
 /// Forgets an attempt that charged nothing (declined) or whose charge was given back.
 pub(crate) async fn forget(store: &Store, payment_key: &str) -> Result<()> {
-    store.db().query(SETTLE).bind(("payment_key", payment_key.to_string())).await?.check()?;
+    store.query(SETTLE).bind(("payment_key", payment_key.to_string())).await?.check()?;
     Ok(())
 }
 
 /// Attempts older than `older_than_secs` (their requests are long over), oldest first.
 pub(crate) async fn stale(store: &Store, older_than_secs: u64, limit: u32) -> Result<Vec<Stale>> {
     let mut res = store
-        .db()
         .query(
             "SELECT record::id(id) AS payment_key, order_id, scope, key, charge_id FROM payment_attempt
-             WHERE created_at < time::now() - <duration> $age ORDER BY created_at LIMIT $limit",
+             WHERE created_at < $now - <duration> $age ORDER BY created_at LIMIT $limit",
         )
         .bind(("age", format!("{older_than_secs}s")))
         .bind(("limit", i64::from(limit)))
@@ -92,11 +89,10 @@ pub(crate) enum Verdict {
 /// Decides what `stale` is, releasing its idempotency claim when it is orphaned.
 pub(crate) async fn judge(store: &Store, stale: &Stale) -> Result<Verdict> {
     let mut res = store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              LET $ordered = record::exists(type::record('orders', $order_id));
-             LET $claim = (SELECT state, locked_until > time::now() AS locked FROM idempotency
+             LET $claim = (SELECT state, locked_until > $now AS locked FROM idempotency
                  WHERE scope = $scope AND key = $key AND payment_key = $payment_key)[0];
              LET $verdict = IF $ordered { 'ordered' } ELSE IF $claim != NONE AND $claim.locked { 'in_use' } ELSE { 'orphaned' };
              IF $verdict = 'ordered' { DELETE type::record('payment_attempt', $payment_key) };

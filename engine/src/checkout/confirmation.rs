@@ -40,10 +40,9 @@ impl Checkout {
         let total = self.carts.totals_for(&cart, model::ShippingMethod::Standard).total;
         let (token, hash) = new_token();
         self.store
-            .db()
             .query(
                 "CREATE type::record('checkout_confirmation', $hash) SET owner = $owner, from_order = $order,
-                     total = $total, expires_at = time::now() + 15m",
+                     total = $total, expires_at = $now + 15m",
             )
             .bind(("hash", hash))
             .bind(("owner", shopper.scope()))
@@ -76,9 +75,8 @@ impl Checkout {
         }
         let mut res = self
             .store
-            .db()
             .query(
-                "SELECT owner, from_order, total, expires_at > time::now() AS live
+                "SELECT owner, from_order, total, expires_at > $now AS live
                  FROM type::record('checkout_confirmation', $hash)",
             )
             .bind(("hash", hash.clone()))
@@ -122,7 +120,6 @@ impl Checkout {
         let filter = if order.is_some() { "AND record::id(id) = $order" } else { "" };
         let mut res = self
             .store
-            .db()
             .query(format!(
                 "SELECT record::id(id) AS id, payment_method, card_last4, address, placed_at FROM orders
                  WHERE user_id = $user AND placed_by = $placed_by AND payment_method != NONE {filter}

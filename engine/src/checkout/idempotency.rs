@@ -78,10 +78,9 @@ pub fn request_hash(body: &[u8]) -> String {
 pub async fn claim(store: &Store, scope: &str, key: &str, hash: &str) -> Result<Claim> {
     let attempt = Attempt::new(scope, key);
     let created = store
-        .db()
         .query(
             "CREATE idempotency SET scope = $scope, key = $key, request_hash = $hash, state = 'pending',
-                 order_id = $order_id, payment_key = $payment_key, locked_until = time::now() + <duration> $lock",
+                 order_id = $order_id, payment_key = $payment_key, locked_until = $now + <duration> $lock",
         )
         .bind(("scope", scope.to_string()))
         .bind(("key", key.to_string()))
@@ -97,9 +96,8 @@ pub async fn claim(store: &Store, scope: &str, key: &str, hash: &str) -> Result<
         Err(e) => return Err(e.into()),
     }
     let mut res = store
-        .db()
         .query(
-            "SELECT request_hash, state, response, locked_until > time::now() AS locked, order_id
+            "SELECT request_hash, state, response, locked_until > $now AS locked, order_id
              FROM idempotency WHERE scope = $scope AND key = $key",
         )
         .bind(("scope", scope.to_string()))
@@ -121,10 +119,9 @@ pub async fn claim(store: &Store, scope: &str, key: &str, hash: &str) -> Result<
                 None => Attempt::new(scope, key),
             };
             let mut res = store
-                .db()
                 .query(
-                    "UPDATE idempotency SET locked_until = time::now() + <duration> $lock
-                     WHERE scope = $scope AND key = $key AND state = 'pending' AND locked_until <= time::now()
+                    "UPDATE idempotency SET locked_until = $now + <duration> $lock
+                     WHERE scope = $scope AND key = $key AND state = 'pending' AND locked_until <= $now
                      RETURN VALUE id",
                 )
                 .bind(("scope", scope.to_string()))
@@ -146,7 +143,6 @@ pub async fn claim(store: &Store, scope: &str, key: &str, hash: &str) -> Result<
 /// so the shopper can fix the problem and retry with the same key.
 pub async fn release(store: &Store, scope: &str, key: &str) {
     let released = store
-        .db()
         .query("DELETE idempotency WHERE scope = $scope AND key = $key AND state = 'pending'")
         .bind(("scope", scope.to_string()))
         .bind(("key", key.to_string()))
@@ -162,8 +158,7 @@ pub async fn release(store: &Store, scope: &str, key: &str) {
 /// the same charge; reconciliation refunds it if no retry comes.
 pub async fn unlock(store: &Store, scope: &str, key: &str) {
     let unlocked = store
-        .db()
-        .query("UPDATE idempotency SET locked_until = time::now() WHERE scope = $scope AND key = $key AND state = 'pending'")
+        .query("UPDATE idempotency SET locked_until = $now WHERE scope = $scope AND key = $key AND state = 'pending'")
         .bind(("scope", scope.to_string()))
         .bind(("key", key.to_string()))
         .await

@@ -34,7 +34,7 @@ impl Checkout {
         totals: &model::Totals,
         guest_token: Option<&secrecy::SecretString>,
     ) -> PlacedOrder {
-        let now = crate::clock::rfc3339(self.clock.now_unix());
+        let now = crate::clock::rfc3339(self.store.clock().now_unix());
         let lines = cart
             .cart
             .lines
@@ -112,9 +112,9 @@ impl Checkout {
         sql.push_str(
             "CREATE type::record('orders', $order_id) CONTENT $order;
              UPDATE type::record('orders', $order_id) SET placed_at = <datetime> $placed_at,
-                 access_expires_at = IF access_hash = NONE { NONE } ELSE { time::now() + <duration> $link_lifetime };
+                 access_expires_at = IF access_hash = NONE { NONE } ELSE { $now + <duration> $link_lifetime };
              FOR $line IN $lines { DELETE type::record('cart_line', $line) WHERE cart = $cart; };
-             UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = time::now();
+             UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = $now;
              UPDATE idempotency SET state = 'done', order_id = $order_id, response = $response
                  WHERE scope = $scope AND key = $key;
              COMMIT TRANSACTION;",
@@ -127,7 +127,6 @@ impl Checkout {
         };
         let mut query = self
             .store
-            .db()
             .query(sql)
             .bind(("order_id", order_id.to_string()))
             .bind(("order", without_nulls(order)))

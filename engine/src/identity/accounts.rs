@@ -106,10 +106,10 @@ impl Accounts {
             "BEGIN TRANSACTION;
              LET $u = (CREATE user CONTENT $user RETURN VALUE id)[0];
              IF $link = NONE {{
-                 UPDATE $u SET email_verified_at = time::now();
+                 UPDATE $u SET email_verified_at = $now;
              }} ELSE {{
                  CREATE type::record('account_token', $link) SET purpose = 'verify_email', user_id = record::id($u),
-                     email = $user.email, expires_at = time::now() + {}h;
+                     email = $user.email, expires_at = $now + {}h;
                  {}
              }};
              SELECT {USER_FIELDS} FROM ONLY $u;
@@ -117,15 +117,8 @@ impl Accounts {
             crate::mail::compose::VERIFY_HOURS,
             crate::mail::outbox::INSERT,
         );
-        let result = self
-            .store
-            .db()
-            .query(sql)
-            .bind(("user", row))
-            .bind(("link", link_hash))
-            .bind(("mail", mail))
-            .await?
-            .check();
+        let result =
+            self.store.query(sql).bind(("user", row)).bind(("link", link_hash)).bind(("mail", mail)).await?.check();
         match result {
             Ok(mut res) => {
                 let created: Option<UserRow> = res.take(res.num_statements().saturating_sub(2))?;
@@ -151,7 +144,6 @@ impl Accounts {
     pub async fn password_matches(&self, user_id: &str, password: SecretString) -> Result<bool> {
         let mut res = self
             .store
-            .db()
             .query("SELECT VALUE password_hash FROM type::record('user', $id)")
             .bind(("id", user_id.to_string()))
             .await?;
@@ -168,7 +160,7 @@ impl Accounts {
     /// The account registered with `email`, if any.
     pub async fn by_email(&self, email: &Email) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_FIELDS} FROM user WHERE email = $email LIMIT 1");
-        let mut res = self.store.db().query(sql).bind(("email", email.as_str().to_string())).await?;
+        let mut res = self.store.query(sql).bind(("email", email.as_str().to_string())).await?;
         let row: Option<UserRow> = res.take(0)?;
         row.map(UserRow::into_model).transpose()
     }
@@ -183,7 +175,7 @@ impl Accounts {
         let sql =
             "SELECT record::id(id) AS id, email, name, role, email_verified_at != NONE AS email_verified, password_hash
              FROM user WHERE email = $email LIMIT 1";
-        let mut res = self.store.db().query(sql).bind(("email", email.as_str().to_string())).await?;
+        let mut res = self.store.query(sql).bind(("email", email.as_str().to_string())).await?;
         let row: Option<CredentialRow> = res.take(0)?;
         let Some(row) = row else {
             self.hasher.verify_dummy(password).await?;
@@ -199,7 +191,7 @@ impl Accounts {
     /// One account by id.
     pub async fn by_id(&self, id: &str) -> Result<User> {
         let sql = format!("SELECT {USER_FIELDS} FROM type::record('user', $id)");
-        let mut res = self.store.db().query(sql).bind(("id", id.to_string())).await?;
+        let mut res = self.store.query(sql).bind(("id", id.to_string())).await?;
         let row: Option<UserRow> = res.take(0)?;
         row.ok_or(Error::NotFound("user"))?.into_model()
     }
@@ -208,7 +200,7 @@ impl Accounts {
 /// The address of account `user_id`, if it exists (for services that key things on it).
 pub(crate) async fn email_of(store: &Store, user_id: &str) -> Result<Option<String>> {
     let mut res =
-        store.db().query("SELECT VALUE email FROM type::record('user', $id)").bind(("id", user_id.to_string())).await?;
+        store.query("SELECT VALUE email FROM type::record('user', $id)").bind(("id", user_id.to_string())).await?;
     Ok(res.take::<Vec<String>>(0)?.into_iter().next())
 }
 

@@ -45,7 +45,6 @@ pub async fn delete(store: &Store, user_id: &str) -> Result<()> {
     let member = crate::shopper::Shopper::member(user_id);
     let owner = member.scope();
     let res = store
-        .db()
         .query(DELETE)
         .bind(("id", user_id.to_string()))
         .bind(("owner", owner.clone()))

@@ -50,11 +50,10 @@ pub(crate) async fn create(
     mail: Option<Mail>,
 ) -> Result<()> {
     store
-        .db()
         .query(format!(
             "BEGIN TRANSACTION;
              CREATE type::record('account_token', $hash) SET purpose = $purpose, user_id = $user, email = $email,
-                 expires_at = time::now() + <duration> $lifetime;
+                 expires_at = $now + <duration> $lifetime;
              IF $mail != NONE {{ {} }};
              COMMIT TRANSACTION;",
             outbox::INSERT
@@ -73,10 +72,9 @@ pub(crate) async fn create(
 /// The account a live link of `purpose` belongs to, without spending it.
 pub(crate) async fn peek(store: &Store, purpose: Purpose, hash: &str) -> Result<String> {
     let mut res = store
-        .db()
         .query(
             "SELECT VALUE user_id FROM type::record('account_token', $hash)
-             WHERE purpose = $purpose AND used_at = NONE AND expires_at > time::now()",
+             WHERE purpose = $purpose AND used_at = NONE AND expires_at > $now",
         )
         .bind(("hash", hash.to_string()))
         .bind(("purpose", purpose.as_str()))
@@ -90,14 +88,13 @@ pub(crate) async fn peek(store: &Store, purpose: Purpose, hash: &str) -> Result<
 /// address taken by another account meanwhile is 409 and spends nothing.
 pub(crate) async fn spend_verification(store: &Store, hash: &str) -> Result<String> {
     let result = store
-        .db()
         .query(
             "BEGIN TRANSACTION;
-             LET $t = (UPDATE type::record('account_token', $hash) SET used_at = time::now()
-                 WHERE purpose = 'verify_email' AND used_at = NONE AND expires_at > time::now() RETURN AFTER)[0];
+             LET $t = (UPDATE type::record('account_token', $hash) SET used_at = $now
+                 WHERE purpose = 'verify_email' AND used_at = NONE AND expires_at > $now RETURN AFTER)[0];
              IF $t != NONE {
-                 UPDATE type::record('user', $t.user_id) SET email = $t.email, email_verified_at = time::now();
-                 UPDATE account_token SET used_at = time::now()
+                 UPDATE type::record('user', $t.user_id) SET email = $t.email, email_verified_at = $now;
+                 UPDATE account_token SET used_at = $now
                      WHERE user_id = $t.user_id AND purpose = 'verify_email' AND used_at = NONE;
              };
              RETURN $t.user_id;
@@ -127,19 +124,18 @@ struct ResetRow {
 /// address it was mailed to. Returns the account id.
 pub(crate) async fn spend_reset(store: &Store, hash: &str, password_hash: &str) -> Result<String> {
     let mut res = store
-        .db()
         .query(
             "BEGIN TRANSACTION;
-             LET $t = (UPDATE type::record('account_token', $hash) SET used_at = time::now()
-                 WHERE purpose = 'password_reset' AND used_at = NONE AND expires_at > time::now() RETURN AFTER)[0];
+             LET $t = (UPDATE type::record('account_token', $hash) SET used_at = $now
+                 WHERE purpose = 'password_reset' AND used_at = NONE AND expires_at > $now RETURN AFTER)[0];
              IF $t != NONE {
                  UPDATE type::record('user', $t.user_id) SET password_hash = $password_hash,
-                     email_verified_at = IF email = $t.email THEN email_verified_at ?? time::now()
+                     email_verified_at = IF email = $t.email THEN email_verified_at ?? $now
                          ELSE email_verified_at END;
-                 UPDATE account_token SET used_at = time::now()
+                 UPDATE account_token SET used_at = $now
                      WHERE user_id = $t.user_id AND purpose = 'password_reset' AND used_at = NONE;
-                 UPDATE refresh_token SET revoked_at = time::now() WHERE user_id = $t.user_id AND revoked_at = NONE;
-                 UPDATE session SET ended_at = time::now() WHERE user_id = $t.user_id AND ended_at = NONE;
+                 UPDATE refresh_token SET revoked_at = $now WHERE user_id = $t.user_id AND revoked_at = NONE;
+                 UPDATE session SET ended_at = $now WHERE user_id = $t.user_id AND ended_at = NONE;
              };
              RETURN { user_id: $t.user_id };
              COMMIT TRANSACTION;",
@@ -155,7 +151,6 @@ pub(crate) async fn spend_reset(store: &Store, hash: &str, password_hash: &str) 
 /// Sets a new password hash (a signed-in change, after the current password was checked).
 pub(crate) async fn set_password(store: &Store, user_id: &str, password_hash: &str) -> Result<()> {
     store
-        .db()
         .query("UPDATE type::record('user', $id) SET password_hash = $hash")
         .bind(("id", user_id.to_string()))
         .bind(("hash", password_hash.to_string()))

@@ -68,10 +68,9 @@ impl RefreshTokens {
         let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let (token, hash) = new_token();
         self.store
-            .db()
             .query(
                 "CREATE type::record('refresh_token', $hash) SET family = $family, user_id = $user,
-                 expires_at = time::now() + <duration> $ttl",
+                 expires_at = $now + <duration> $ttl",
             )
             .bind(("hash", hash))
             .bind(("family", family.clone()))
@@ -93,11 +92,10 @@ impl RefreshTokens {
         // its successor. A concurrent rotation of the same token conflicts and fails whole.
         let outcome = self
             .store
-            .db()
             .query(
                 "BEGIN TRANSACTION;
-                 LET $old = (UPDATE type::record('refresh_token', $hash) SET used_at = time::now()
-                     WHERE used_at = NONE AND revoked_at = NONE AND expires_at > time::now()
+                 LET $old = (UPDATE type::record('refresh_token', $hash) SET used_at = $now
+                     WHERE used_at = NONE AND revoked_at = NONE AND expires_at > $now
                      RETURN BEFORE)[0];
                  IF $old != NONE {
                      CREATE type::record('refresh_token', $new_hash) SET family = $old.family,
@@ -149,8 +147,7 @@ impl RefreshTokens {
     /// Revokes every token of a family.
     pub async fn revoke_family(&self, family: &str) -> Result<()> {
         self.store
-            .db()
-            .query("UPDATE refresh_token SET revoked_at = time::now() WHERE family = $family AND revoked_at = NONE")
+            .query("UPDATE refresh_token SET revoked_at = $now WHERE family = $family AND revoked_at = NONE")
             .bind(("family", family.to_string()))
             .await?
             .check()?;
@@ -160,10 +157,9 @@ impl RefreshTokens {
     async fn state(&self, hash: &str) -> Result<Option<StateRow>> {
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT family, used_at != NONE AS used,
-                     used_at != NONE AND revoked_at = NONE AND used_at > time::now() - <duration> $grace AS just_used
+                     used_at != NONE AND revoked_at = NONE AND used_at > $now - <duration> $grace AS just_used
                  FROM type::record('refresh_token', $hash)",
             )
             .bind(("hash", hash.to_string()))

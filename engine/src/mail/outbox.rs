@@ -160,7 +160,6 @@ impl Outbox {
     pub async fn list(&self, status: OutboxStatus, limit: u32) -> Result<Vec<model::OutboxMessage>> {
         let mut res = self
             .store
-            .db()
             .query(format!(
                 "SELECT {LISTED_FIELDS} FROM outbox WHERE status = $status ORDER BY created_at DESC LIMIT $limit"
             ))
@@ -176,10 +175,9 @@ impl Outbox {
     pub async fn retry(&self, id: &str) -> Result<model::OutboxMessage> {
         let mut res = self
             .store
-            .db()
             .query(format!(
                 "UPDATE type::record('outbox', $id) SET status = 'pending', attempts = 0,
-                     next_attempt_at = time::now(), lease_until = NONE WHERE status = 'dead';
+                     next_attempt_at = $now, lease_until = NONE WHERE status = 'dead';
                  SELECT {LISTED_FIELDS} FROM type::record('outbox', $id);"
             ))
             .bind(("id", id.to_string()))
@@ -199,10 +197,9 @@ impl Outbox {
     pub(crate) async fn due(&self, limit: u32) -> Result<Vec<String>> {
         let mut res = self
             .store
-            .db()
             .query(
-                "SELECT VALUE record::id(id) FROM outbox WHERE status = 'pending' AND next_attempt_at <= time::now()
-                     AND (lease_until = NONE OR lease_until < time::now()) ORDER BY next_attempt_at LIMIT $limit",
+                "SELECT VALUE record::id(id) FROM outbox WHERE status = 'pending' AND next_attempt_at <= $now
+                     AND (lease_until = NONE OR lease_until < $now) ORDER BY next_attempt_at LIMIT $limit",
             )
             .bind(("limit", i64::from(limit)))
             .await?;
@@ -213,9 +210,8 @@ impl Outbox {
     pub(crate) async fn next_due_in(&self) -> Result<Option<f64>> {
         let mut res = self
             .store
-            .db()
             .query(
-                "RETURN (SELECT VALUE time::millis(next_attempt_at) - time::millis(time::now()) FROM outbox
+                "RETURN (SELECT VALUE time::millis(next_attempt_at) - time::millis($now) FROM outbox
                      WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1)[0]",
             )
             .await?;
@@ -228,10 +224,9 @@ impl Outbox {
     pub(crate) async fn claim(&self, id: &str) -> Result<Option<Claimed>> {
         let mut res = self
             .store
-            .db()
             .query(
-                "UPDATE type::record('outbox', $id) SET lease_until = time::now() + <duration> $lease
-                     WHERE status = 'pending' AND (lease_until = NONE OR lease_until < time::now())
+                "UPDATE type::record('outbox', $id) SET lease_until = $now + <duration> $lease
+                     WHERE status = 'pending' AND (lease_until = NONE OR lease_until < $now)
                      RETURN record::id(id) AS id, recipient, subject, body_text ?? '' AS body_text,
                          body_html ?? '' AS body_html, attempts",
             )
@@ -246,9 +241,8 @@ impl Outbox {
     /// Delivered: the body (which may hold a one-time link) is dropped, the envelope kept.
     pub(crate) async fn mark_sent(&self, id: &str) -> Result<()> {
         self.store
-            .db()
             .query(
-                "UPDATE type::record('outbox', $id) SET status = 'sent', sent_at = time::now(), attempts += 1,
+                "UPDATE type::record('outbox', $id) SET status = 'sent', sent_at = $now, attempts += 1,
                      lease_until = NONE, body_text = NONE, body_html = NONE, last_error = NONE",
             )
             .bind(("id", id.to_string()))
@@ -263,7 +257,7 @@ impl Outbox {
         let sql = match retry_in {
             Some(_) => {
                 "UPDATE type::record('outbox', $id) SET attempts += 1, last_error = $error, lease_until = NONE,
-                     next_attempt_at = time::now() + <duration> $delay"
+                     next_attempt_at = $now + <duration> $delay"
             }
             None => {
                 "UPDATE type::record('outbox', $id) SET attempts += 1, last_error = $error, lease_until = NONE,
@@ -272,7 +266,6 @@ impl Outbox {
         };
         let delay = format!("{}ms", (retry_in.unwrap_or(0.0) * 1000.0).round() as u64);
         self.store
-            .db()
             .query(sql)
             .bind(("id", id.to_string()))
             .bind(("error", error))

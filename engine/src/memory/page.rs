@@ -47,10 +47,9 @@ impl Memory {
     /// Everything remembered, as the shopper sees it (history: the latest `history` signals).
     pub async fn get(&self, shopper: &Shopper, history: u32) -> Result<model::memory::Memory> {
         let rows = self.preference_rows(shopper).await?;
-        let now = self.clock.now_unix();
+        let now = self.store.clock().now_unix();
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT record::id(id) AS id, record::tb(out) AS table, <string> record::id(out) AS key, out.name AS name, score, at
                      FROM likes WHERE in = $who;
@@ -132,7 +131,6 @@ impl Memory {
         };
         let mut res = self
             .store
-            .db()
             .query(format!("DELETE type::record($table, $key) WHERE {condition} RETURN BEFORE"))
             .bind(("table", table.to_string()))
             .bind(("key", key.to_string()))
@@ -154,7 +152,6 @@ impl Memory {
         // Signals still queued would re-create what is being erased.
         self.flush().await;
         self.store
-            .db()
             .query(
                 "BEGIN TRANSACTION;
                  DELETE preference WHERE owner = $owner;

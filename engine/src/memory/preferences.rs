@@ -27,7 +27,6 @@ impl Memory {
     pub(super) async fn preference_rows(&self, shopper: &Shopper) -> Result<Vec<PreferenceRow>> {
         let mut res = self
             .store
-            .db()
             .query("SELECT record::id(id) AS id, kind, key, value, at FROM preference WHERE owner = $owner ORDER BY kind, key")
             .bind(("owner", shopper.scope()))
             .await?;
@@ -64,16 +63,15 @@ impl Memory {
         let avoided: Vec<RecordId> =
             prefs.brands_avoided.iter().map(|b| RecordId::new("brand", crate::catalog::brands::brand_key(b))).collect();
         self.store
-            .db()
             .query(
                 "BEGIN TRANSACTION;
                  DELETE preference WHERE owner = $owner;
-                 FOR $r IN $rows { CREATE preference SET owner = $owner, kind = $r[0], key = $r[1], value = $r[2], at = $now; };
+                 FOR $r IN $rows { CREATE preference SET owner = $owner, kind = $r[0], key = $r[1], value = $r[2], at = $at; };
                  DELETE avoids WHERE in = $who AND out NOTINSIDE $avoided;
                  -- Only brands the catalog carries get an edge (their records are the catalog's).
                  FOR $b IN $avoided {
                      IF record::exists($b) AND (SELECT id FROM avoids WHERE in = $who AND out = $b) = [] {
-                         RELATE $who->avoids->$b SET at = $now;
+                         RELATE $who->avoids->$b SET at = $at;
                      };
                  };
                  COMMIT TRANSACTION;",
@@ -82,7 +80,7 @@ impl Memory {
             .bind(("who", owner_record(&shopper.scope())))
             .bind(("rows", rows))
             .bind(("avoided", avoided))
-            .bind(("now", self.clock.now_unix()))
+            .bind(("at", self.store.clock().now_unix()))
             .await?
             .check()?;
         self.changed(&shopper.scope());

@@ -115,7 +115,7 @@ impl Memory {
     /// The shopper's profile, from the cache while it is fresh.
     async fn profile(&self, shopper: &Shopper) -> Result<std::sync::Arc<Profile>> {
         let owner = shopper.scope();
-        let now = self.clock.now_unix();
+        let now = self.store.clock().now_unix();
         let changes_before = {
             let cache = self.cache();
             if let Some((at, profile)) = cache.fresh.get(&owner) {
@@ -138,10 +138,9 @@ impl Memory {
     }
 
     async fn load_profile(&self, shopper: &Shopper) -> Result<Profile> {
-        let now = self.clock.now_unix();
+        let now = self.store.clock().now_unix();
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT record::tb(out) AS table, <string> record::id(out) AS key, score, at FROM likes WHERE in = $who;
                  SELECT VALUE <string> record::id(out) FROM avoids WHERE in = $who;
@@ -186,7 +185,6 @@ impl Memory {
         let ids: Vec<RecordId> = products.iter().map(|p| RecordId::new("product", p.as_str())).collect();
         let mut res = self
             .store
-            .db()
             .query(
                 "SELECT <string> record::id(in) AS from, <string> record::id(out) AS to, count FROM bought_with WHERE in IN $ids",
             )

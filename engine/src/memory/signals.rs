@@ -161,11 +161,10 @@ pub async fn apply(store: &Store, owner: &str, signal: &Signal, now: i64, half_l
     };
     if targets.is_empty() {
         // History only (an assistant message, a search without a filter): one write, no edges.
-        store.db().query("CREATE signal CONTENT $row").bind(("row", row)).await?.check()?;
+        store.query("CREATE signal CONTENT $row").bind(("row", row)).await?.check()?;
         return Ok(());
     }
     store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              CREATE signal CONTENT $row;
@@ -175,10 +174,10 @@ pub async fn apply(store: &Store, owner: &str, signal: &Signal, now: i64, half_l
                  IF record::tb($t.out) != 'brand' OR record::exists($t.out) {
                      LET $e = (SELECT id, score, at FROM likes WHERE in = $who AND out = $t.out LIMIT 1)[0];
                      IF $e != NONE {
-                         UPDATE $e.id SET score = $e.score * math::pow(0.5, math::max([0, $now - $e.at]) / $half) + $t.w, at = $now;
+                         UPDATE $e.id SET score = $e.score * math::pow(0.5, math::max([0, $at - $e.at]) / $half) + $t.w, at = $at;
                      } ELSE {
                          LET $out = $t.out;
-                         RELATE $who->likes->$out SET score = $t.w, at = $now;
+                         RELATE $who->likes->$out SET score = $t.w, at = $at;
                      };
                  };
              };
@@ -187,7 +186,7 @@ pub async fn apply(store: &Store, owner: &str, signal: &Signal, now: i64, half_l
         .bind(("row", row))
         .bind(("targets", targets))
         .bind(("who", owner_record(owner)))
-        .bind(("now", now))
+        .bind(("at", now))
         .bind(("half", half_life))
         .await?
         .check()?;
@@ -208,7 +207,6 @@ pub async fn bought_together(store: &Store, products: &[String]) -> Result<()> {
         return Ok(());
     }
     store
-        .db()
         .query(
             "BEGIN TRANSACTION;
              FOR $p IN $pairs {

@@ -63,10 +63,9 @@ impl GuestLinks {
     /// links were derived.
     pub(crate) async fn current(&self, store: &Store, order_id: &str) -> Result<Option<SecretString>> {
         let mut res = store
-            .db()
             .query(
                 "SELECT VALUE access_issued FROM type::record('orders', $id)
-                 WHERE user_id = NONE AND access_expires_at > time::now()",
+                 WHERE user_id = NONE AND access_expires_at > $now",
             )
             .bind(("id", order_id.to_string()))
             .await?;

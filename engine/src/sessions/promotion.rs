@@ -58,7 +58,7 @@ const CART: &str = "LET $guest_lines = IF $promoted THEN (SELECT id, product, qu
      };
      LET $guest_code = (SELECT VALUE discount_code FROM type::record('cart', $guest_cart))[0];
      IF array::len($guest_lines) > 0 OR $guest_code != NONE {
-         UPSERT type::record('cart', $member_cart) SET owner = $member_owner, updated_at = time::now(),
+         UPSERT type::record('cart', $member_cart) SET owner = $member_owner, updated_at = $now,
              discount_code = discount_code ?? $guest_code;
      };
      DELETE type::record('cart', $guest_cart);
@@ -79,17 +79,17 @@ const MEMORY: &str = "LET $moved_signals = IF $promoted THEN (UPDATE signal SET 
              };
          };
          LET $half = (SELECT VALUE half_life_secs FROM ONLY memory_config:current) ?? 2592000.0;
-         LET $now = time::unix(time::now());
+         LET $at = time::unix($now);
          LET $guest = type::record('session', $session_id);
          LET $member = type::record('user', $user);
          FOR $e IN (SELECT * FROM likes WHERE in = $guest) {
-             LET $score = $e.score * math::pow(0.5, math::max([0, $now - $e.at]) / $half);
+             LET $score = $e.score * math::pow(0.5, math::max([0, $at - $e.at]) / $half);
              LET $mine = (SELECT id, score, at FROM likes WHERE in = $member AND out = $e.out LIMIT 1)[0];
              IF $mine != NONE {
-                 UPDATE $mine.id SET score = $mine.score * math::pow(0.5, math::max([0, $now - $mine.at]) / $half) + $score, at = $now;
+                 UPDATE $mine.id SET score = $mine.score * math::pow(0.5, math::max([0, $at - $mine.at]) / $half) + $score, at = $at;
              } ELSE {
                  LET $out = $e.out;
-                 RELATE $member->likes->$out SET score = $score, at = $now;
+                 RELATE $member->likes->$out SET score = $score, at = $at;
              };
              DELETE $e.id;
          };
@@ -118,7 +118,7 @@ pub(super) async fn run(
          LET $found = (SELECT VALUE record::id(id) FROM type::record('session', $session_id)
              WHERE token_hash = $hash AND ended_at = NONE)[0];
          LET $promoted = (UPDATE type::record('session', $session_id)
-             SET user_id = $user, promoted_at = time::now(), token_hash = $new_hash
+             SET user_id = $user, promoted_at = $now, token_hash = $new_hash
              WHERE token_hash = $hash AND ended_at = NONE AND user_id = NONE RETURN VALUE id)[0] != NONE;\n",
     );
     for step in Step::ALL {
@@ -132,7 +132,6 @@ pub(super) async fn run(
         merged.join(", ")
     ));
     let mut res = store
-        .db()
         .query(sql)
         .bind(("session_id", session_id.to_string()))
         .bind(("hash", hash))

@@ -84,7 +84,8 @@ async fn cancelling_from_chat_needs_the_shoppers_click_on_a_card_naming_the_orde
 
 #[tokio::test]
 async fn a_stale_card_is_refused_and_a_made_up_one_is_not_found() {
-    let services = seeded().await;
+    let clock = crate::helpers::movable_clock();
+    let services = crate::helpers::seeded_at(clock.clone()).await;
     let shopper = member(&services, "stale@example.com").await;
     let p = product(&services, "coffee", 3).await;
     services.carts.add(&shopper, &p.id.0, qty(2)).await.unwrap();
@@ -92,7 +93,9 @@ async fn a_stale_card_is_refused_and_a_made_up_one_is_not_found() {
     let card = card(&reply).expect("a card");
     assert_eq!(card.kind, "empty_cart");
     assert!(card.summary.contains(&p.name), "{}", card.summary);
-    services.store.client().query("UPDATE assistant_confirmation SET expires_at = time::now() - 1s").await.unwrap();
+    clock.advance(std::time::Duration::from_secs(
+        u64::from(engine::assistant::confirmations::LIFETIME_MINUTES) * 60 + 1,
+    ));
     let stale = services.assistant.confirm_action(&shopper, &card.token).await;
     assert!(matches!(stale, Err(Error::Invalid { field: "token", .. })), "{stale:?}");
     assert_eq!(services.carts.get(&shopper).await.unwrap().lines.len(), 1, "the cart is untouched");

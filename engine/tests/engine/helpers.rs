@@ -1,9 +1,11 @@
 //! Shared set-up: a migrated, seeded in-memory store.
 
+use engine::clock::MovableClock;
 use engine::seed::{AccountSpec, SeedOptions};
 use engine::store::Store;
 use engine::Services;
 use secrecy::SecretString;
+use std::sync::Arc;
 use surrealdb::types::SurrealValue;
 
 pub fn seed_options() -> SeedOptions {
@@ -18,9 +20,20 @@ pub fn seed_options() -> SeedOptions {
 }
 
 pub async fn seeded() -> Services {
+    seeded_at(Arc::new(MovableClock::default())).await
+}
+
+/// A seeded shop whose time is `clock` (a test moves it forward instead of back-dating rows).
+pub async fn seeded_at(clock: Arc<MovableClock>) -> Services {
     let store = Store::in_memory().await.unwrap();
     engine::seed::run(&store, &seed_options()).await.unwrap();
-    Services::new(store, engine::IdentitySettings::ephemeral().unwrap())
+    let commerce = engine::CommerceSettings { clock, ..engine::CommerceSettings::default() };
+    Services::new(store, engine::Settings { commerce, ..engine::Settings::ephemeral().unwrap() })
+}
+
+/// A clock for [`seeded_at`], and the test's handle to move it.
+pub fn movable_clock() -> Arc<MovableClock> {
+    Arc::new(MovableClock::default())
 }
 
 /// Rows in `table` matching `filter` (a SurrealQL condition, `true` for all).

@@ -1,4 +1,5 @@
 use base64::Engine as _;
+use engine::clock::MovableClock;
 use engine::identity::keys::generate_pem;
 use engine::identity::tokens::AccessClaims;
 use engine::identity::{JwtKeys, TokenIssuer};
@@ -6,28 +7,30 @@ use engine::store::Store;
 use engine::{Error, IdentitySettings, Services};
 use model::{Email, Role};
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
 
 fn secret(s: &str) -> SecretString {
     SecretString::from(s.to_string())
 }
 
 async fn services_with_keys() -> (Services, String) {
+    services_with_keys_at(crate::helpers::movable_clock()).await
+}
+
+/// [`services_with_keys`] on `clock`.
+async fn services_with_keys_at(clock: Arc<MovableClock>) -> (Services, String) {
     let (private_pem, public_pem) = generate_pem().unwrap();
     let keys = JwtKeys::from_pem(private_pem.as_bytes(), public_pem.as_bytes()).unwrap();
     let store = Store::in_memory().await.unwrap();
-    (
-        Services::new(
-            store,
-            IdentitySettings {
-                keys,
-                access_minutes: 15,
-                refresh_days: 7,
-                session_idle_days: 30,
-                registrations_per_hour: 20,
-            },
-        ),
-        public_pem,
-    )
+    let identity = IdentitySettings {
+        keys,
+        access_minutes: 15,
+        refresh_days: 7,
+        session_idle_days: 30,
+        registrations_per_hour: 20,
+    };
+    let commerce = engine::CommerceSettings { clock, ..engine::CommerceSettings::default() };
+    (Services::new(store, engine::Settings { identity, commerce, llm: None }), public_pem)
 }
 
 async fn registered(services: &Services) -> engine::identity::IssuedTokens {
@@ -140,14 +143,15 @@ async fn forged_wrong_and_expired_tokens_are_all_refused() {
 
 #[tokio::test]
 async fn a_refresh_rotates_and_reusing_the_old_token_revokes_the_family() {
-    let (services, _) = services_with_keys().await;
+    let clock = crate::helpers::movable_clock();
+    let (services, _) = services_with_keys_at(clock.clone()).await;
     let first = registered(&services).await;
     let second = services.identity.refresh(&first.refresh_token).await.unwrap();
     assert_ne!(second.refresh_token.expose_secret(), first.refresh_token.expose_secret());
     assert_eq!(second.user, first.user);
 
     // The first token again, past the grace for concurrent renewals: theft is assumed, the family dies.
-    rotated_a_while_ago(&services).await;
+    rotated_a_while_ago(&clock);
     assert!(matches!(services.identity.refresh(&first.refresh_token).await, Err(Error::Unauthorized)));
     assert!(
         matches!(services.identity.refresh(&second.refresh_token).await, Err(Error::Unauthorized)),
@@ -157,11 +161,12 @@ async fn a_refresh_rotates_and_reusing_the_old_token_revokes_the_family() {
 
 #[tokio::test]
 async fn another_login_is_another_family_and_survives_a_theft_elsewhere() {
-    let (services, _) = services_with_keys().await;
+    let clock = crate::helpers::movable_clock();
+    let (services, _) = services_with_keys_at(clock.clone()).await;
     let phone = registered(&services).await;
     let laptop = services.identity.login("ann@example.com", secret("a long enough password")).await.unwrap();
     services.identity.refresh(&phone.refresh_token).await.unwrap();
-    rotated_a_while_ago(&services).await;
+    rotated_a_while_ago(&clock);
     let _ = services.identity.refresh(&phone.refresh_token).await; // reuse: phone family revoked
     assert!(services.identity.refresh(&laptop.refresh_token).await.is_ok());
 }
@@ -200,16 +205,9 @@ async fn a_token_presented_again_within_the_grace_changes_nothing() {
     assert!(matches!(services.identity.refresh(&second.refresh_token).await, Err(Error::Unauthorized)));
 }
 
-/// Moves every spent refresh token's rotation past the reuse grace.
-async fn rotated_a_while_ago(services: &engine::Services) {
-    services
-        .store
-        .client()
-        .query("UPDATE refresh_token SET used_at = time::now() - 1m WHERE used_at != NONE")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+/// A minute passes: every spent refresh token's rotation is past the reuse grace.
+fn rotated_a_while_ago(clock: &MovableClock) {
+    clock.advance(std::time::Duration::from_secs(60));
 }
 
 #[tokio::test]
@@ -222,7 +220,8 @@ async fn logout_revokes_the_login() {
 
 #[tokio::test]
 async fn renewing_never_extends_a_login_past_its_lifetime_from_the_sign_in() {
-    let (services, _) = services_with_keys().await;
+    let clock = crate::helpers::movable_clock();
+    let (services, _) = services_with_keys_at(clock.clone()).await;
     let first = registered(&services).await;
     let mut token = first.refresh_token.clone();
     for _ in 0..3 {
@@ -239,12 +238,6 @@ async fn renewing_never_extends_a_login_past_its_lifetime_from_the_sign_in() {
     assert_eq!(expiries.len(), 1, "every renewal inherits the login's expiry: {expiries:?}");
 
     // Once the login's lifetime is over, the newest token is refused too.
-    services
-        .store
-        .client()
-        .query("UPDATE refresh_token SET expires_at = time::now() - 1s WHERE family = $family")
-        .bind(("family", first.family.clone()))
-        .await
-        .unwrap();
+    clock.advance(std::time::Duration::from_secs(7 * 86_400 + 1));
     assert!(matches!(services.identity.refresh(&token).await, Err(Error::Unauthorized)));
 }

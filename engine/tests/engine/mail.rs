@@ -156,12 +156,12 @@ async fn mail_queued_before_a_restart_is_delivered_after_it() {
     {
         let (store, _) = engine::store::Store::connect(&url).await.unwrap();
         engine::seed::run(&store, &crate::helpers::seed_options()).await.unwrap();
-        let services = Services::new(store, engine::IdentitySettings::ephemeral().unwrap());
+        let services = Services::new(store, engine::Settings::ephemeral().unwrap());
         guest_order(&services).await;
         // The process stops here before any worker ran.
     }
     let store = reopen(&url).await;
-    let services = Services::new(store, engine::IdentitySettings::ephemeral().unwrap());
+    let services = Services::new(store, engine::Settings::ephemeral().unwrap());
     let sink = SmtpSink::start();
     drain(&worker(&services, &sink, quick()), &services).await;
     let got = sink.wait_for(1, Duration::from_secs(5)).await;

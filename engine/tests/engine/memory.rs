@@ -27,8 +27,8 @@ type HistoryRow = (String, f64, Option<String>, Option<String>, Option<String>, 
 struct TestClock(AtomicI64);
 
 impl Clock for TestClock {
-    fn now_unix(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
+    fn now_micros(&self) -> i64 {
+        self.0.load(Ordering::SeqCst) * 1_000_000
     }
 }
 
@@ -37,7 +37,7 @@ async fn services_with_clock() -> (Services, Arc<TestClock>) {
     engine::seed::run(&store, &seed_options()).await.unwrap();
     let clock = Arc::new(TestClock(AtomicI64::new(1_800_000_000)));
     let commerce = CommerceSettings { clock: clock.clone(), ..CommerceSettings::default() };
-    let services = Services::with_commerce(store, engine::IdentitySettings::ephemeral().unwrap(), commerce);
+    let services = Services::new(store, engine::Settings { commerce, ..engine::Settings::ephemeral().unwrap() });
     services.memory.publish_settings().await.unwrap();
     (services, clock)
 }

@@ -7,6 +7,7 @@
 use crate::cart::{guest, product, qty};
 use crate::checkout::request;
 use crate::helpers::{count, outbox, seed_options};
+use engine::clock::MovableClock;
 use engine::orders::OrderViewer;
 use engine::payments::{Charge, PaymentError, PaymentProvider, TestPaymentProvider};
 use engine::store::Store;
@@ -96,20 +97,21 @@ impl PaymentProvider for Flaky {
     }
 }
 
-async fn shop_with(payments: Arc<Flaky>) -> Services {
+async fn shop_with(payments: Arc<Flaky>, clock: Arc<MovableClock>) -> Services {
     let store = Store::in_memory().await.unwrap();
     engine::seed::run(&store, &seed_options()).await.unwrap();
-    let commerce = engine::CommerceSettings { payments, ..engine::CommerceSettings::default() };
-    Services::with_commerce(store, engine::IdentitySettings::ephemeral().unwrap(), commerce)
+    let commerce = engine::CommerceSettings { payments, clock, ..engine::CommerceSettings::default() };
+    Services::new(store, engine::Settings { commerce, ..engine::Settings::ephemeral().unwrap() })
 }
 
 /// A shop paying through `payments`, and a guest with one coffee in the cart.
-async fn a_guest_with_a_cart(payments: Arc<Flaky>) -> (Services, engine::shopper::Shopper) {
-    let services = shop_with(payments).await;
+async fn a_guest_with_a_cart(payments: Arc<Flaky>) -> (Services, engine::shopper::Shopper, Arc<MovableClock>) {
+    let clock = crate::helpers::movable_clock();
+    let services = shop_with(payments, clock.clone()).await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 2).await;
     services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
-    (services, shopper)
+    (services, shopper, clock)
 }
 
 /// Starts a checkout whose charge never answers and drops it once the card is charged (like a
@@ -135,23 +137,16 @@ async fn cut_off_after_the_charge(
     assert_eq!(payments.inner.counts(), (1, 0), "the card was charged");
 }
 
-/// Makes every payment attempt look older than reconciliation's ten minutes, and every
-/// idempotency lock expired (what time does to a crashed request).
-async fn let_time_pass(services: &Services) {
-    services
-        .store
-        .client()
-        .query("UPDATE payment_attempt SET created_at = time::now() - 1h; UPDATE idempotency SET locked_until = time::now() - 1s")
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+/// An hour passes: every payment attempt is older than reconciliation's ten minutes, and every
+/// idempotency lock has lapsed (what time does to a crashed request).
+fn let_time_pass(clock: &MovableClock) {
+    clock.advance(std::time::Duration::from_secs(3_600));
 }
 
 #[tokio::test]
 async fn a_retry_after_the_provider_timed_out_reaches_the_same_charge_not_a_second() {
     let payments = Flaky::new();
-    let (services, shopper) = a_guest_with_a_cart(payments.clone()).await;
+    let (services, shopper, clock) = a_guest_with_a_cart(payments.clone()).await;
 
     payments.then(After::TimeOut);
     let err = services.checkout.place(&shopper, "key-t", &request(GOOD)).await.unwrap_err();
@@ -165,7 +160,7 @@ async fn a_retry_after_the_provider_timed_out_reaches_the_same_charge_not_a_seco
     assert_eq!(payments.inner.counts(), (1, 0), "no second charge");
     assert_eq!(count(&services.store, "orders", "true").await, 1);
     assert_eq!(count(&services.store, "payment_attempt", "true").await, 0, "the order holds the charge");
-    let_time_pass(&services).await;
+    let_time_pass(&clock);
     assert_eq!(services.checkout.reconcile().await.unwrap(), Default::default(), "nothing to give back");
     assert_eq!(payments.inner.counts(), (1, 0));
 }
@@ -173,7 +168,7 @@ async fn a_retry_after_the_provider_timed_out_reaches_the_same_charge_not_a_seco
 #[tokio::test]
 async fn a_crash_between_the_charge_and_the_commit_is_retried_onto_the_same_charge() {
     let payments = Flaky::new();
-    let (services, shopper) = a_guest_with_a_cart(payments.clone()).await;
+    let (services, shopper, clock) = a_guest_with_a_cart(payments.clone()).await;
 
     // The request dies after the charge (its future is dropped mid-flight, like a killed process).
     let body = request(GOOD);
@@ -182,7 +177,7 @@ async fn a_crash_between_the_charge_and_the_commit_is_retried_onto_the_same_char
     assert!(matches!(err, Error::IdempotencyInProgress), "the claim is locked a while: {err:?}");
 
     // Once the lock lapses, the retry takes the claim over as the same attempt.
-    services.store.client().query("UPDATE idempotency SET locked_until = time::now() - 1s").await.unwrap();
+    clock.advance(std::time::Duration::from_secs(61));
     let placed = services.checkout.place(&shopper, "key-c", &body).await.unwrap();
     assert_eq!(payments.inner.counts(), (1, 0), "the order holds the first charge; none other was made");
     assert!(placed.placed.order.totals.total.amount > 0);
@@ -192,7 +187,7 @@ async fn a_crash_between_the_charge_and_the_commit_is_retried_onto_the_same_char
 #[tokio::test]
 async fn reconciliation_refunds_a_charge_that_never_became_an_order_and_frees_the_key() {
     let payments = Flaky::new();
-    let (services, shopper) = a_guest_with_a_cart(payments.clone()).await;
+    let (services, shopper, clock) = a_guest_with_a_cart(payments.clone()).await;
 
     let body = request(GOOD);
     cut_off_after_the_charge(&services, &payments, &shopper, "key-r", &body).await;
@@ -200,7 +195,7 @@ async fn reconciliation_refunds_a_charge_that_never_became_an_order_and_frees_th
     assert_eq!(services.checkout.reconcile().await.unwrap(), Default::default());
     assert_eq!(payments.inner.counts(), (1, 0));
 
-    let_time_pass(&services).await;
+    let_time_pass(&clock);
     let done = services.checkout.reconcile().await.unwrap();
     assert_eq!((done.refunded, done.closed, done.deferred), (1, 0, 0));
     assert_eq!(payments.inner.counts(), (1, 1), "the orphaned charge was given back");
@@ -217,7 +212,7 @@ async fn reconciliation_refunds_a_charge_that_never_became_an_order_and_frees_th
 #[tokio::test]
 async fn an_attempt_that_charged_nothing_is_closed_without_a_refund() {
     let payments = Flaky::new();
-    let (services, shopper) = a_guest_with_a_cart(payments.clone()).await;
+    let (services, shopper, clock) = a_guest_with_a_cart(payments.clone()).await;
     // A declined card leaves no attempt behind.
     let err = services.checkout.place(&shopper, "key-n", &request("4000 0000 0000 0002")).await.unwrap_err();
     assert!(matches!(err, Error::PaymentDeclined(_)));
@@ -228,12 +223,13 @@ async fn an_attempt_that_charged_nothing_is_closed_without_a_refund() {
         .client()
         .query(
             "CREATE payment_attempt:`wm-never` SET order_id = 'NEVER', scope = 'session:x', key = 'k',
-                 amount = 100, currency = 'USD', state = 'charging', created_at = time::now() - 1h",
+                 amount = 100, currency = 'USD', state = 'charging'",
         )
         .await
         .unwrap()
         .check()
         .unwrap();
+    let_time_pass(&clock);
     let done = services.checkout.reconcile().await.unwrap();
     assert_eq!((done.refunded, done.closed), (0, 1));
     assert_eq!(payments.inner.counts(), (0, 0));
@@ -241,7 +237,7 @@ async fn an_attempt_that_charged_nothing_is_closed_without_a_refund() {
 
 #[tokio::test]
 async fn a_guest_link_is_stored_only_hashed_replays_without_a_stored_token_and_expires() {
-    let (services, shopper) = a_guest_with_a_cart(Flaky::new()).await;
+    let (services, shopper, clock) = a_guest_with_a_cart(Flaky::new()).await;
     let first = services.checkout.place(&shopper, "key-g", &request(GOOD)).await.unwrap();
     let token = first.placed.access_token.clone().unwrap();
     let id = first.placed.order.id.clone();
@@ -261,18 +257,13 @@ async fn a_guest_link_is_stored_only_hashed_replays_without_a_stored_token_and_e
     let viewer = OrderViewer::Guest(SecretString::from(token.clone()));
     assert_eq!(services.orders.get(&viewer, &id).await.unwrap().id, id);
     // An expired link opens nothing (GUEST_ORDER_LINK_DAYS after it was issued).
-    services
-        .store
-        .client()
-        .query(format!("UPDATE orders:`{id}` SET access_expires_at = time::now() - 1s"))
-        .await
-        .unwrap();
+    clock.advance(std::time::Duration::from_secs(90 * 86_400 + 1));
     assert!(matches!(services.orders.get(&viewer, &id).await, Err(Error::NotFound("order"))));
 }
 
 #[tokio::test]
 async fn a_guest_asks_for_new_links_and_only_the_new_ones_open_the_orders() {
-    let (services, shopper) = a_guest_with_a_cart(Flaky::new()).await;
+    let (services, shopper, _) = a_guest_with_a_cart(Flaky::new()).await;
     let placed = services.checkout.place(&shopper, "key-l", &request(GOOD)).await.unwrap().placed;
     let old = OrderViewer::Guest(SecretString::from(placed.access_token.clone().unwrap()));
 

@@ -51,7 +51,7 @@ async fn committed_data_survives_a_restart_of_the_embedded_database() {
     drop(store);
 
     let (store, _) = reopen(&url).await;
-    let services = engine::Services::new(store, engine::IdentitySettings::ephemeral().unwrap());
+    let services = engine::Services::new(store, engine::Settings::ephemeral().unwrap());
     assert!(services.catalog.product_count().await.unwrap() >= 300);
 }
 

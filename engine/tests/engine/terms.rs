@@ -7,7 +7,7 @@ use crate::helpers::{count, seed_options};
 use engine::cart::pricing::PricingSettings;
 use engine::store::Store;
 use engine::terms::Terms;
-use engine::{CommerceSettings, Error, IdentitySettings, Services};
+use engine::{CommerceSettings, Error, Services};
 use model::Channel;
 
 fn pricing() -> PricingSettings {
@@ -28,7 +28,7 @@ async fn shop() -> Services {
         terms: Terms { return_window_days: 14, countries: vec!["US".into(), "CA".into()] },
         ..CommerceSettings::default()
     };
-    Services::with_commerce(store, IdentitySettings::ephemeral().unwrap(), commerce)
+    Services::new(store, engine::Settings { commerce, ..engine::Settings::ephemeral().unwrap() })
 }
 
 async fn texts(services: &Services) -> Vec<String> {

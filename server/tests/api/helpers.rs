@@ -12,6 +12,8 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub services: engine::Services,
+    /// The server's clock: a test moves it forward instead of back-dating rows.
+    pub clock: std::sync::Arc<engine::clock::MovableClock>,
 }
 
 /// The Leptos settings from the workspace's Leptos.toml, on a free port.
@@ -66,11 +68,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let app = Application::build(&test_config(extra), leptos_options()).await.unwrap();
+    let clock = std::sync::Arc::new(engine::clock::MovableClock::default());
+    let app = Application::build_at(&test_config(extra), leptos_options(), clock.clone()).await.unwrap();
     let address = format!("http://{}", app.local_addr().unwrap());
     let services = app.services().clone();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { address, client: Client::new(), services }
+    TestApp { address, client: Client::new(), services, clock }
 }
 
 impl TestApp {
