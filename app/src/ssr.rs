@@ -203,10 +203,11 @@ impl From<engine::Error> for AppError {
     }
 }
 
-/// Sets the sign-in cookies and continues (or promotes) this browser's session.
-pub async fn signed_in_browser(
+/// Signs this browser in (one engine call that also continues or promotes its session) and
+/// sets the sign-in cookies.
+pub async fn sign_in_browser(
     services: &engine::Services,
-    issued: engine::identity::IssuedTokens,
+    how: engine::usecases::SignIn<'_>,
 ) -> Result<model::User, AppError> {
     use secrecy::ExposeSecret;
     let headers = request_headers();
@@ -214,7 +215,9 @@ pub async fn signed_in_browser(
     let refresh_secs = u64::from(services.identity.refresh.ttl_days()) * 24 * 3600;
     let presented = cookies::presented_session(&headers, transport).map(secrecy::SecretString::from);
     let device = cookies::device(&headers);
-    let session = services.continue_signed_in(&issued, presented.as_ref(), model::Channel::Web, &device).await?;
+    let arrival =
+        engine::usecases::Arrival { presented: presented.as_ref(), channel: model::Channel::Web, device: &device };
+    let engine::usecases::SignedIn { issued, session } = services.sign_in(how, arrival).await?;
     for cookie in cookies::login_cookies(
         &issued.access_token,
         issued.expires_in,

@@ -7,9 +7,76 @@ use crate::memory::PAGE_HISTORY;
 use crate::shopper::Shopper;
 use crate::{callers, identity, orders, sessions, Result, Services};
 use model::cookies::Presented;
-use model::memory::{Memory, Preferences, Recommendation, RecommendationContext};
+use model::memory::{Preferences, Recommendation, RecommendationContext, Remembered};
 use model::{Channel, Product, ProductPage, ProductSearch};
 use secrecy::SecretString;
+
+/// How a client signs in: with an account's password, or by creating the account.
+#[derive(Debug)]
+pub enum SignIn<'a> {
+    /// Email and password.
+    Login { email: &'a str, password: SecretString },
+    /// A new account; `client` is the address the registration throttle counts.
+    Register { client: &'a str, email: model::Email, password: SecretString, name: &'a str },
+}
+
+/// Where a sign-in happens: the session token the client presented (a guest's, to promote),
+/// its channel and device.
+#[derive(Debug)]
+pub struct Arrival<'a> {
+    /// The session token the client presented, if any.
+    pub presented: Option<&'a SecretString>,
+    /// The channel it speaks through.
+    pub channel: Channel,
+    /// Its device description (User-Agent).
+    pub device: &'a str,
+}
+
+/// A completed sign-in: the login's tokens and the session it continues in.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// Access and refresh tokens and the user.
+    pub issued: identity::IssuedTokens,
+    /// The session (continued, promoted or new).
+    pub session: sessions::SignInSession,
+}
+
+/// A message to the assistant as an edge received it.
+#[derive(Debug, Clone, Copy)]
+pub struct Said<'a> {
+    /// The guest's network address (their daily language-model budget's key).
+    pub client: Option<&'a str>,
+    /// Who said it.
+    pub shopper: &'a Shopper,
+    /// The session the caller presented.
+    pub own_session: Option<&'a str>,
+    /// The session the request names (a member may name one of theirs).
+    pub asked_session: Option<&'a str>,
+    /// The channel it came through.
+    pub channel: Channel,
+    /// The words.
+    pub text: &'a str,
+}
+
+/// A message the assistant accepted, ready to be answered (owned, so a streaming edge can
+/// answer it in its own task).
+#[derive(Debug)]
+pub struct Interaction {
+    assistant: crate::assistant::Assistant,
+    client: Option<String>,
+    shopper: Shopper,
+    session_id: String,
+    channel: Channel,
+    text: String,
+}
+
+impl Interaction {
+    /// Answers, streaming tokens, parts and actions into `sink` (`Sink::none()` for one reply).
+    pub async fn answer(self, sink: &crate::assistant::Sink) -> Result<model::Reply> {
+        let Self { assistant, client, shopper, session_id, channel, text } = self;
+        assistant.stream_message_from(client.as_deref(), &shopper, &session_id, channel, &text, sink).await
+    }
+}
 
 /// How a product is asked for.
 #[derive(Debug, Clone, Copy)]
@@ -70,28 +137,43 @@ impl Services {
 
     /// The "What we remember" page: preferences, affinities and the latest signals, including
     /// those still being recorded (the shopper is about to read them).
-    pub async fn memory_page(&self, shopper: &Shopper) -> Result<Memory> {
+    pub async fn memory_page(&self, shopper: &Shopper) -> Result<Remembered> {
         self.memory.flush().await;
         self.memory.get(shopper, PAGE_HISTORY).await
     }
 
     /// Replaces the shopper's stated preferences and returns the page as it now reads.
-    pub async fn save_preferences(&self, shopper: &Shopper, prefs: &Preferences) -> Result<Memory> {
+    pub async fn save_preferences(&self, shopper: &Shopper, prefs: &Preferences) -> Result<Remembered> {
         self.memory.set_preferences(shopper, prefs).await?;
         self.memory_page(shopper).await
     }
 
     /// Everything remembered, every signal included, for a download.
-    pub async fn export_memory(&self, shopper: &Shopper) -> Result<Memory> {
+    pub async fn export_memory(&self, shopper: &Shopper) -> Result<Remembered> {
         self.memory.flush().await;
         self.memory.export(shopper).await
+    }
+
+    /// Accepts a message for the assistant: checks it and resolves where it was said, so an
+    /// edge can refuse before it starts streaming; the returned [`Interaction`] then answers.
+    pub async fn interact(&self, said: Said<'_>) -> Result<Interaction> {
+        let session_id = self.speaking_session(said.shopper, said.own_session, said.asked_session).await?;
+        let text = crate::assistant::parse_message(said.text)?.to_string();
+        Ok(Interaction {
+            assistant: self.assistant.clone(),
+            client: said.client.map(str::to_string),
+            shopper: said.shopper.clone(),
+            session_id,
+            channel: said.channel,
+            text,
+        })
     }
 
     /// Where a message to the assistant was said: the caller's own session (`own`), or for a
     /// member one of their sessions named in the request (`asked`). The conversation is the
     /// shopper's; the session only records where, and it must be the caller's own: anything
     /// else is "session not found". Empty when neither is known.
-    pub async fn speaking_session(&self, shopper: &Shopper, own: Option<&str>, asked: Option<&str>) -> Result<String> {
+    async fn speaking_session(&self, shopper: &Shopper, own: Option<&str>, asked: Option<&str>) -> Result<String> {
         match (own, asked) {
             (Some(own), Some(asked)) if own != asked => Err(crate::Error::NotFound("session")),
             (Some(own), _) => Ok(own.to_string()),
@@ -122,6 +204,19 @@ impl Services {
             self.sessions.end_by_token(&user.sub, &token).await?;
         }
         Ok(())
+    }
+
+    /// Signs a client in (or registers it) and continues its session: the one call behind
+    /// every sign-in edge. A wrong password is `Unauthorized`; the edge words it.
+    pub async fn sign_in(&self, how: SignIn<'_>, arrival: Arrival<'_>) -> Result<SignedIn> {
+        let issued = match how {
+            SignIn::Login { email, password } => self.identity.login(email, password).await?,
+            SignIn::Register { client, email, password, name } => {
+                self.identity.register_from(client, email, password, name).await?
+            }
+        };
+        let session = self.continue_signed_in(&issued, arrival.presented, arrival.channel, arrival.device).await?;
+        Ok(SignedIn { issued, session })
     }
 
     /// After a successful sign-in or registration: continues (or promotes) the client's

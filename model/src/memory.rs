@@ -168,6 +168,19 @@ impl PreferencesForm {
     }
 }
 
+/// What kind of thing a [`MemoryItem`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MemoryKind {
+    /// Something the shopper stated (a size, a budget, a brand to avoid).
+    Preference,
+    /// A learned leaning toward a product, category or brand.
+    Affinity,
+    /// One recorded event (a view, a search, a purchase).
+    Signal,
+}
+
 /// One remembered thing with the id to delete it by.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -175,7 +188,7 @@ pub struct MemoryItem {
     /// For `DELETE /v1/memory/{id}`.
     pub id: String,
     /// `preference`, `affinity` or `signal`.
-    pub kind: String,
+    pub kind: MemoryKind,
     /// What it is, in words ("Size 10 in Running shoes", "Likes Patagonia").
     pub label: String,
     /// Why the shop holds it ("you said so", "3 purchases, 5 views").
@@ -187,10 +200,11 @@ pub struct MemoryItem {
     pub at: String,
 }
 
-/// Everything remembered about the shopper.
+/// Everything remembered about the shopper (named `Memory` in the API document; the engine's
+/// memory service is `engine::memory::Memory`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Memory {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Memory))]
+pub struct Remembered {
     /// Stated preferences.
     pub preferences: Preferences,
     /// The same, one item each (to delete one).

@@ -22,19 +22,20 @@ pub async fn register_account(email: String, password: String, name: String) -> 
     let services = crate::ssr::services()?;
     let email =
         model::Email::parse(&email).map_err(|e| AppError::Invalid { field: "email".into(), message: e.to_string() })?;
-    let issued = services.identity.register_from(&crate::ssr::client_address(), email, password.into(), &name).await?;
-    crate::ssr::signed_in_browser(&services, issued).await
+    let client = crate::ssr::client_address();
+    let how = engine::usecases::SignIn::Register { client: &client, email, password: password.into(), name: &name };
+    crate::ssr::sign_in_browser(&services, how).await
 }
 
 /// Signs in with email and password.
 #[server]
 pub async fn sign_in(email: String, password: String) -> Result<User, AppError> {
     let services = crate::ssr::services()?;
-    let issued = services.identity.login(&email, password.into()).await.map_err(|e| match e {
-        engine::Error::Unauthorized => AppError::Unauthorized("Wrong email or password.".into()),
-        other => other.into(),
-    })?;
-    crate::ssr::signed_in_browser(&services, issued).await
+    let how = engine::usecases::SignIn::Login { email: &email, password: password.into() };
+    crate::ssr::sign_in_browser(&services, how).await.map_err(|e| match e {
+        AppError::Unauthorized(_) => AppError::Unauthorized("Wrong email or password.".into()),
+        other => other,
+    })
 }
 
 /// Signs out: ends this login's token family and this browser's session, clears the cookies.

@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use model::memory::{Memory, Recommendation};
+use model::memory::{Recommendation, Remembered};
 
 /// Recommendations for the page's `context` (`home`, `cart`, `product:{id}`) and this shopper.
 #[server]
@@ -15,8 +15,8 @@ pub async fn recommendations(context: String) -> Result<Vec<Recommendation>, App
 
 /// What the shop remembers about this shopper (nothing for a browser without a session).
 #[server]
-pub async fn get_memory() -> Result<Memory, AppError> {
-    let Some(shopper) = crate::ssr::current_shopper().await? else { return Ok(Memory::default()) };
+pub async fn get_memory() -> Result<Remembered, AppError> {
+    let Some(shopper) = crate::ssr::current_shopper().await? else { return Ok(Remembered::default()) };
     Ok(crate::ssr::services()?.memory_page(&shopper).await?)
 }
 
@@ -32,7 +32,7 @@ pub async fn save_preferences(
     colors_liked: String,
     colors_avoided: String,
     avoid: String,
-) -> Result<Memory, AppError> {
+) -> Result<Remembered, AppError> {
     let form = model::memory::PreferencesForm {
         sizes,
         budgets,

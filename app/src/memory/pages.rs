@@ -6,7 +6,7 @@ use crate::layout::ErrorNotice;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use model::memory::{Memory, MemoryItem, Preferences};
+use model::memory::{MemoryItem, Preferences, Remembered};
 
 fn pairs<V: ToString>(map: &std::collections::BTreeMap<String, V>, show: impl Fn(&V) -> String) -> String {
     map.iter().map(|(k, v)| if k == "*" { show(v) } else { format!("{k}: {}", show(v)) }).collect::<Vec<_>>().join(", ")
@@ -37,7 +37,7 @@ pub fn MemoryPage() -> impl IntoView {
 
 #[component]
 fn MemoryView(
-    memory: Memory,
+    memory: Remembered,
     save: ServerAction<SavePreferences>,
     delete: ServerAction<DeleteMemoryItem>,
     forget: ServerAction<ForgetMemory>,

@@ -45,7 +45,7 @@ struct CountRow {
 
 impl Memory {
     /// Everything remembered, as the shopper sees it (history: the latest `history` signals).
-    pub async fn get(&self, shopper: &Shopper, history: u32) -> Result<model::memory::Memory> {
+    pub async fn get(&self, shopper: &Shopper, history: u32) -> Result<model::memory::Remembered> {
         let rows = self.preference_rows(shopper).await?;
         let now = self.store.clock().now_unix();
         let mut res = self
@@ -93,7 +93,7 @@ impl Memory {
                     .unwrap_or_else(|| "from what you did here".into());
                 MemoryItem {
                     id: format!("likes:{}", e.id),
-                    kind: "affinity".into(),
+                    kind: model::memory::MemoryKind::Affinity,
                     label,
                     reason,
                     score: Some((score * 100.0).round() / 100.0),
@@ -107,7 +107,7 @@ impl Memory {
             |id: &str| listing.by_id.get(id).and_then(|i| listing.entries.get(*i)).map(|e| e.product.name.clone());
         let history =
             signal_rows.into_iter().map(|s| signal_item(&s, s.product.as_deref().and_then(name_of))).collect();
-        Ok(model::memory::Memory {
+        Ok(model::memory::Remembered {
             preferences: to_preferences(&rows),
             preference_items: rows.iter().map(preference_item).collect(),
             affinities,
@@ -116,7 +116,7 @@ impl Memory {
     }
 
     /// All of it as JSON: what the page shows plus every signal.
-    pub async fn export(&self, shopper: &Shopper) -> Result<model::memory::Memory> {
+    pub async fn export(&self, shopper: &Shopper) -> Result<model::memory::Remembered> {
         self.get(shopper, u32::MAX / 2).await
     }
 
@@ -208,7 +208,7 @@ fn signal_item(s: &SignalRow, product_name: Option<String>) -> MemoryItem {
     };
     MemoryItem {
         id: format!("signal:{}", s.id),
-        kind: "signal".into(),
+        kind: model::memory::MemoryKind::Signal,
         label,
         reason: format!("on {}", s.channel.as_deref().unwrap_or("the shop")),
         score: Some(s.weight),

@@ -145,7 +145,7 @@ pub(super) fn preference_item(r: &PreferenceRow) -> MemoryItem {
     };
     MemoryItem {
         id: format!("preference:{}", r.id),
-        kind: "preference".into(),
+        kind: model::memory::MemoryKind::Preference,
         label,
         reason: "you told us".into(),
         score: None,

@@ -11,6 +11,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use engine::identity::IssuedTokens;
+use engine::usecases::{Arrival, SignIn};
 use model::cookies::{self, Presented, Transport};
 use model::{Channel, Email, SessionInfo, User};
 use secrecy::{ExposeSecret, SecretString};
@@ -162,9 +163,10 @@ pub async fn register(
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
-    let issued = state.services.identity.register_from(&client, email, body.password, &body.name).await?;
-    let session = attach_session(&state, &headers, transport, &issued).await?;
-    Ok(signed_in(StatusCode::CREATED, transport, &state, issued, Some(session)))
+    let how = SignIn::Register { client: &client, email, password: body.password, name: &body.name };
+    let (presented, channel, device) = arrival(&headers, transport);
+    let done = state.services.sign_in(how, Arrival { presented: presented.as_ref(), channel, device: &device }).await?;
+    Ok(signed_in(StatusCode::CREATED, transport, &state, done.issued, Some(done.session.into())))
 }
 
 /// Signs in with email and password.
@@ -176,12 +178,14 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let issued = state.services.identity.login(&body.email, body.password).await.map_err(|e| match e {
+    let how = SignIn::Login { email: &body.email, password: body.password };
+    let (presented, channel, device) = arrival(&headers, transport);
+    let arrival = Arrival { presented: presented.as_ref(), channel, device: &device };
+    let done = state.services.sign_in(how, arrival).await.map_err(|e| match e {
         engine::Error::Unauthorized => ApiError::bad_credentials(),
         other => other.into(),
     })?;
-    let session = attach_session(&state, &headers, transport, &issued).await?;
-    Ok(signed_in(StatusCode::OK, transport, &state, issued, Some(session)))
+    Ok(signed_in(StatusCode::OK, transport, &state, done.issued, Some(done.session.into())))
 }
 
 /// Trades a refresh token (body or cookie) for a new pair; the old one is spent.
@@ -336,26 +340,23 @@ fn refresh_token(headers: &HeaderMap, transport: Transport, body: &[u8]) -> Resu
     Ok(from_body.or_else(|| cookies::cookie(headers, transport.refresh()).map(SecretString::from)))
 }
 
-/// The session this sign-in continues (see `engine::sessions::Sessions::continue_for`).
-async fn attach_session(
-    state: &AppState,
-    headers: &HeaderMap,
-    transport: Transport,
-    issued: &IssuedTokens,
-) -> Result<SessionOutcome, ApiError> {
-    // A browser sends Origin on these posts; anything else is an API client unless it says.
+/// Where this sign-in happens: the session token presented, the channel (a browser sends
+/// Origin on these posts; anything else is an API client unless it says) and the device.
+fn arrival(headers: &HeaderMap, transport: Transport) -> (Option<SecretString>, Channel, String) {
     let default = if headers.contains_key(header::ORIGIN) { Channel::Web } else { Channel::Api };
     let presented = cookies::presented_session(headers, transport).map(SecretString::from);
-    let outcome = state
-        .services
-        .continue_signed_in(issued, presented.as_ref(), caller::channel(headers, default), &cookies::device(headers))
-        .await?;
-    Ok(SessionOutcome {
-        session: outcome.session,
-        session_token: outcome.new_token.map(|t| t.expose_secret().to_string()),
-        promoted: outcome.promoted,
-        merged: outcome.merged.into_iter().collect(),
-    })
+    (presented, caller::channel(headers, default), cookies::device(headers))
+}
+
+impl From<engine::sessions::SignInSession> for SessionOutcome {
+    fn from(outcome: engine::sessions::SignInSession) -> Self {
+        Self {
+            session: outcome.session,
+            session_token: outcome.new_token.map(|t| t.expose_secret().to_string()),
+            promoted: outcome.promoted,
+            merged: outcome.merged.into_iter().collect(),
+        }
+    }
 }
 
 fn signed_in(

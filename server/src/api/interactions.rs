@@ -12,6 +12,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use engine::assistant::{Progress, Sink, CONVERSATION_TURNS};
+use engine::usecases::Said;
 use futures::StreamExt;
 use model::chat::{ChatEvent, DoneData, TokenData};
 use model::{Channel, Reply, Turn};
@@ -71,27 +72,25 @@ pub async fn interact(
     };
     let own = session.map(|s| s.info.id);
     let asked = body.session_id.filter(|s| !s.is_empty());
-    let session_id = state.services.speaking_session(&shopper, own.as_deref(), asked.as_deref()).await?;
+    let said = Said {
+        client: Some(&client),
+        shopper: &shopper,
+        own_session: own.as_deref(),
+        asked_session: asked.as_deref(),
+        channel,
+        text: &body.message,
+    };
+    // Checked (and the session resolved) before any answer starts, so a bad message is a plain 422.
+    let interaction = state.services.interact(said).await?;
     let wants_stream =
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/event-stream"));
     if !wants_stream {
-        let reply = state
-            .services
-            .assistant
-            .process_message_from(&client, &shopper, &session_id, channel, &body.message)
-            .await?;
-        return Ok(Json(reply).into_response());
+        return Ok(Json(interaction.answer(&Sink::none()).await?).into_response());
     }
-    // Validate before the stream starts, so a bad message is a plain 422.
-    let text = engine::assistant::parse_message(&body.message)?.to_string();
     let (tx, rx) = tokio::sync::mpsc::channel::<Progress>(64);
-    let assistant = state.services.assistant.clone();
     // The reply is worked out in its own task; when the client goes away the channel closes,
     // the brain sees it and drops its upstream work (a model's stream).
-    let work = tokio::spawn(async move {
-        let sink = Sink::new(tx);
-        assistant.stream_message_from(Some(&client), &shopper, &session_id, channel, &text, &sink).await
-    });
+    let work = tokio::spawn(async move { interaction.answer(&Sink::new(tx)).await });
     let typing = futures::stream::once(async { ChatEvent::Typing });
     let received = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|p| (p, rx)) });
     let progress = received.map(|p| match p {

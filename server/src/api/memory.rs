@@ -9,30 +9,30 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use model::memory::{Memory, Preferences, RecommendationContext, Recommendations};
+use model::memory::{Preferences, RecommendationContext, Recommendations, Remembered};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// The caller's memory: stated preferences, strongest affinities with their reasons, and the
 /// latest signals.
 #[utoipa::path(get, path = "/v1/memory", tag = "memory",
-    responses((status = 200, body = Memory), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Remembered), (status = 401, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     CurrentShopper(shopper): CurrentShopper,
-) -> Result<Json<Memory>, ApiError> {
+) -> Result<Json<Remembered>, ApiError> {
     Ok(Json(state.services.memory_page(&shopper).await?))
 }
 
 /// Replaces the caller's stated preferences.
 #[utoipa::path(put, path = "/v1/memory/preferences", tag = "memory", request_body = Preferences,
-    responses((status = 200, body = Memory), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Remembered), (status = 401, body = ErrorBody),
               (status = 422, description = "An entry is invalid; `field` names it", body = ErrorBody)))]
 pub async fn put_preferences(
     State(state): State<AppState>,
     CurrentShopper(shopper): CurrentShopper,
     ApiJson(prefs): ApiJson<Preferences>,
-) -> Result<Json<Memory>, ApiError> {
+) -> Result<Json<Remembered>, ApiError> {
     let prefs = prefs.parse()?;
     Ok(Json(state.services.save_preferences(&shopper, &prefs).await?))
 }
@@ -64,7 +64,7 @@ pub async fn forget(
 
 /// All of it as a JSON download: the page's contents plus every signal.
 #[utoipa::path(get, path = "/v1/memory/export", tag = "memory",
-    responses((status = 200, body = Memory), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Remembered), (status = 401, body = ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
     CurrentShopper(shopper): CurrentShopper,
