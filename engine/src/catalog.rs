@@ -6,6 +6,7 @@ pub mod brands;
 pub mod index;
 mod picture;
 mod rows;
+pub(crate) mod stock;
 
 use crate::store::Store;
 use crate::{Error, Result};

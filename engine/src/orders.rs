@@ -6,10 +6,12 @@ pub(crate) mod guest_links;
 pub use guest_links::GuestLinks;
 
 use crate::catalog::index::ListingIndex;
+use crate::catalog::stock;
 use crate::identity::opaque::hash_of;
 use crate::memory::signals::{Signal, SignalKind};
 use crate::payments::PaymentProvider;
 use crate::shopper::Shopper;
+use crate::store::tx::Tx;
 use crate::store::Store;
 use crate::{Error, Result};
 use model::{Address, Currency, Money, Order, OrderEvent, OrderLine, OrderStatus, ProductId, ShippingMethod, Totals};
@@ -234,33 +236,22 @@ impl Orders {
         let token = guest_link.as_ref().map(secrecy::ExposeSecret::expose_secret);
         let mail = self.letters.composer.status_notice(&current, next, token);
         let queues_mail = mail.is_some();
-        let mut res = self
-            .store
-            .query(format!(
-                "BEGIN TRANSACTION;
-                 LET $moved = (UPDATE type::record('orders', $id)
-                     SET status = $next, events += {{ status: $next, at: <string> $now }}
-                     WHERE status = $current RETURN VALUE lines);
-                 IF $restock {{
-                     FOR $lines IN $moved {{
-                         FOR $l IN $lines {{
-                             UPDATE type::record('product', $l.product_id) SET stock += $l.quantity,
-                                 units_sold = math::max([0, units_sold - $l.quantity]);
-                         }};
-                     }};
-                 }};
-                 IF array::len($moved) > 0 AND $mail != NONE {{ {} }};
-                 RETURN array::len($moved);
-                 COMMIT TRANSACTION;",
-                crate::mail::outbox::INSERT
-            ))
-            .bind(("id", order_id.to_string()))
-            .bind(("next", next.as_str()))
-            .bind(("current", current.status.as_str()))
-            .bind(("restock", restock))
-            .bind(("mail", mail))
-            .await?
-            .check()?;
+        let mut tx = Tx::begin();
+        tx.push(
+            "LET $moved = (UPDATE type::record('orders', $id)
+                 SET status = $next, events += { status: $next, at: <string> $now }
+                 WHERE status = $current RETURN VALUE lines);
+             LET $did_move = array::len($moved) > 0;",
+        )
+        .bind("id", order_id.to_string())
+        .bind("next", next.as_str())
+        .bind("current", current.status.as_str());
+        if restock {
+            stock::give_back(&mut tx, "moved");
+        }
+        crate::mail::outbox::queue(&mut tx, mail, Some("did_move"));
+        tx.push("RETURN array::len($moved);");
+        let mut res = tx.commit(&self.store).await?.check()?;
         let last = res.num_statements().saturating_sub(2);
         let moved: Option<i64> = res.take(last)?;
         if moved.unwrap_or(0) == 0 {
@@ -400,23 +391,17 @@ impl Orders {
         }
         let mail = self.letters.composer.order_links(email.as_str(), &listed);
         // The new links and their mail in one transaction: no link without its mail.
-        let sql = format!(
-            "BEGIN TRANSACTION;
-             FOR $l IN $links {{
+        let mut tx = Tx::begin();
+        tx.push(
+            "FOR $l IN $links {
                  UPDATE type::record('orders', $l.id) SET access_hash = $l.hash, access_issued = $l.issued,
                      access_expires_at = $now + <duration> $lifetime;
-             }};
-             {}
-             COMMIT TRANSACTION;",
-            crate::mail::outbox::INSERT
-        );
-        self.store
-            .query(sql)
-            .bind(("links", links))
-            .bind(("lifetime", self.links.lifetime()))
-            .bind(("mail", mail))
-            .await?
-            .check()?;
+             };",
+        )
+        .bind("links", links)
+        .bind("lifetime", self.links.lifetime());
+        crate::mail::outbox::queue(&mut tx, Some(mail), None);
+        tx.commit(&self.store).await?.check()?;
         self.letters.outbox.wake();
         Ok(())
     }

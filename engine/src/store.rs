@@ -5,6 +5,7 @@
 
 pub mod failure;
 mod migrations;
+pub(crate) mod tx;
 
 use crate::clock::{Clock, SystemClock};
 use crate::Result;

@@ -3,7 +3,8 @@
 //! conversation (role `staff`, so it shows in their chat on every channel) and closes the request.
 
 use super::conversation;
-use crate::mail::Letters;
+use crate::mail::{outbox, Letters};
+use crate::store::tx::Tx;
 use crate::store::Store;
 use crate::{Error, Result};
 use model::Handoff;
@@ -89,26 +90,22 @@ pub async fn reply(store: &Store, letters: &Letters, id: &str, staff: &str, text
     // A guest left no address; they read the reply in their chat.
     let mail = asker_email(store, id).await?.map(|to| letters.composer.handoff_reply(&to, text));
     let queues_mail = mail.is_some();
-    let mut res = store
-        .query(format!(
-            "BEGIN TRANSACTION;
-             LET $h = (UPDATE type::record('handoff', $id) SET status = 'closed', reply = $text,
-                 replied_by = $staff, replied_at = $now WHERE status = 'open' RETURN AFTER)[0];
-             IF $h != NONE {{
-                 CREATE message SET owner = $h.owner, session_id = $h.session_id, channel = 'dashboard',
-                     role = 'staff', text = $text, shown = [];
-                 IF $mail != NONE {{ {} }};
-             }};
-             RETURN $h != NONE;
-             COMMIT TRANSACTION;",
-            crate::mail::outbox::INSERT
-        ))
-        .bind(("id", id.to_string()))
-        .bind(("text", text.to_string()))
-        .bind(("staff", staff.to_string()))
-        .bind(("mail", mail))
-        .await?
-        .check()?;
+    let mut tx = Tx::begin();
+    tx.push(
+        "LET $h = (UPDATE type::record('handoff', $id) SET status = 'closed', reply = $text,
+             replied_by = $staff, replied_at = $now WHERE status = 'open' RETURN AFTER)[0];
+         LET $answered = $h != NONE;
+         IF $answered {
+             CREATE message SET owner = $h.owner, session_id = $h.session_id, channel = 'dashboard',
+                 role = 'staff', text = $text, shown = [];
+         };",
+    )
+    .bind("id", id.to_string())
+    .bind("text", text.to_string())
+    .bind("staff", staff.to_string());
+    outbox::queue(&mut tx, mail, Some("answered"));
+    tx.push("RETURN $answered;");
+    let mut res = tx.commit(store).await?.check()?;
     let answered: Option<bool> = res.take(res.num_statements().saturating_sub(2))?;
     if answered != Some(true) {
         // Tells the two refusals apart (404 unknown, 409 answered already).

@@ -2,6 +2,7 @@
 //! a cart now, and if not, why (expired, below minimum, used up, not applicable ...).
 
 use super::pricing::{eligible_subtotal, DiscountEffect, PricedLine};
+use crate::store::tx::Tx;
 use model::{Currency, DiscountRejection, Money};
 use surrealdb::types::SurrealValue;
 
@@ -62,6 +63,34 @@ pub fn customer_keys(user_id: Option<&str>, email: &str) -> Vec<String> {
         keys.push(format!("email:{}", customer_email(email)));
     }
     keys
+}
+
+/// What a refused redemption throws.
+const USED_UP: &str = "discount:used_up";
+
+/// Redeems `code` as a step of the order's transaction: one use more, refused ([`used_up`])
+/// when a racing order took the last one; a once-per-customer
+/// code records the customer under each of their keys.
+pub(crate) fn redeem(tx: &mut Tx, code: &str, user_id: Option<&str>, email: &str, order_id: &str) {
+    tx.push(
+        "LET $redeemed = (UPDATE type::record('discount', $code) SET used_count += 1
+             WHERE usage_limit = NONE OR used_count < usage_limit RETURN once_per_customer);
+         IF array::len($redeemed) = 0 { THROW $used_up };
+         IF $redeemed[0].once_per_customer {
+             FOR $customer IN $customer_keys {
+                 CREATE discount_redemption SET code = $code, customer = $customer, order_id = $redeemed_by;
+             };
+         };",
+    )
+    .bind("code", code.to_string())
+    .bind("customer_keys", customer_keys(user_id, email))
+    .bind("redeemed_by", order_id.to_string())
+    .bind("used_up", USED_UP);
+}
+
+/// True when a [`redeem`] was refused because the code's last use was taken.
+pub(crate) fn used_up(failure: &crate::store::failure::Failure) -> bool {
+    matches!(failure, crate::store::failure::Failure::Thrown(text) if text == USED_UP)
 }
 
 /// Whether `code` applies to `lines` at `now` (unix seconds); `used_by_customer` says whether

@@ -1,8 +1,9 @@
 //! Payment attempts' data layer: every charge is written down before it is made (`charging`),
-//! deleted by the order's own transaction ([`SETTLE`]), and otherwise left for reconciliation to
+//! deleted by the order's own transaction ([`settle`]), and otherwise left for reconciliation to
 //! find: a charge that never became an order is refunded, whatever crashed or timed out between.
 
 use super::idempotency::Attempt;
+use crate::store::tx::Tx;
 use crate::store::Store;
 use crate::Result;
 use model::Money;
@@ -10,7 +11,13 @@ use surrealdb::types::SurrealValue;
 
 /// The statement the order transaction adds (with `$payment_key` bound): the charge is an
 /// order's now.
-pub(crate) const SETTLE: &str = "DELETE type::record('payment_attempt', $payment_key);";
+const SETTLE: &str = "DELETE type::record('payment_attempt', $payment_key);";
+
+/// Closes the attempt as a step of the order's transaction: the charge is the order's from
+/// the same commit.
+pub(crate) fn settle(tx: &mut Tx, payment_key: &str) {
+    tx.push(SETTLE).bind("payment_key", payment_key.to_string());
+}
 
 /// A charge that outlived its request without becoming an order.
 #[derive(Debug, SurrealValue)]

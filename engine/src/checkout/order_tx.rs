@@ -3,10 +3,13 @@
 //! idempotency record completed; its failures read as what they mean for the buyer.
 
 use super::{attempts, Checkout, Delivery, Pay};
-use crate::cart::PricedCart;
+use crate::cart::{discounts, PricedCart};
+use crate::catalog::stock;
+use crate::mail::outbox;
 use crate::payments as payment;
 use crate::shopper::Shopper;
 use crate::store::failure::{self, Constraint, Failure};
+use crate::store::tx::Tx;
 use crate::Error;
 use model::PlacedOrder;
 use secrecy::ExposeSecret;
@@ -85,69 +88,46 @@ impl Checkout {
         placed: &PlacedOrder,
     ) -> std::result::Result<(), TxFailure> {
         let order_id = placed.order.id.as_str();
-        let mut sql = String::from("BEGIN TRANSACTION;\n");
-        for i in 0..cart.cart.lines.len() {
-            sql.push_str(&format!(
-                "LET $taken_{i} = (UPDATE type::record('product', $p{i}) SET stock -= $q{i}, units_sold += $q{i} WHERE stock >= $q{i} RETURN VALUE id);
-                 IF array::len($taken_{i}) = 0 {{ THROW 'checkout:out_of_stock:{i}' }};\n"
-            ));
-        }
-        let redeem = cart.effect.is_some() && cart.cart.discount_code.is_some();
-        if redeem {
-            sql.push_str(
-                "LET $redeemed = (UPDATE type::record('discount', $code) SET used_count += 1
-                     WHERE usage_limit = NONE OR used_count < usage_limit RETURN once_per_customer);
-                 IF array::len($redeemed) = 0 { THROW 'checkout:discount_used_up' };
-                 IF $redeemed[0].once_per_customer {
-                     FOR $customer IN $customer_keys {
-                         CREATE discount_redemption SET code = $code, customer = $customer, order_id = $order_id;
-                     };
-                 };\n",
-            );
-        }
-        // The receipt is queued by the order's own transaction: no order without its mail; and
-        // the charge is the order's from the same commit.
-        sql.push_str(crate::mail::outbox::INSERT);
-        sql.push_str(attempts::SETTLE);
-        sql.push_str(
-            "CREATE type::record('orders', $order_id) CONTENT $order;
-             UPDATE type::record('orders', $order_id) SET placed_at = <datetime> $placed_at,
-                 access_expires_at = IF access_hash = NONE { NONE } ELSE { $now + <duration> $link_lifetime };
-             FOR $line IN $lines { DELETE type::record('cart_line', $line) WHERE cart = $cart; };
-             UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = $now;
-             UPDATE idempotency SET state = 'done', order_id = $order_id, response = $response
-                 WHERE scope = $scope AND key = $key;
-             COMMIT TRANSACTION;",
-        );
         // The stored answer never holds the guest's token: a replay derives it again.
         let stored = PlacedOrder { access_token: None, ..placed.clone() };
         let response = match serde_json::to_string(&stored) {
             Ok(r) => r,
             Err(e) => return Err(TxFailure::Other(Error::invalid("order", e.to_string()))),
         };
-        let mut query = self
-            .store
-            .query(sql)
-            .bind(("order_id", order_id.to_string()))
-            .bind(("order", without_nulls(order)))
-            .bind(("cart", shopper.cart_key()))
-            .bind(("lines", cart.cart.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>()))
-            .bind(("code", cart.cart.discount_code.clone().unwrap_or_default()))
-            .bind(("customer_keys", crate::cart::discounts::customer_keys(shopper.user_id(), email)))
-            .bind(("scope", scope.to_string()))
-            .bind(("key", key.to_string()))
-            .bind(("placed_at", placed.order.placed_at.clone()))
-            .bind(("payment_key", payment_key.to_string()))
-            .bind(("link_lifetime", self.links.lifetime()))
-            .bind(("mail", self.letters.composer.receipt(&placed.order, placed.access_token.as_deref())))
-            .bind(("response", response));
+        let mut tx = Tx::begin();
         for (i, line) in cart.cart.lines.iter().enumerate() {
-            query = query
-                .bind((format!("p{i}"), line.product_id.0.clone()))
-                .bind((format!("q{i}"), i64::from(line.quantity)));
+            stock::take(&mut tx, i, &line.product_id.0, line.quantity);
         }
-        let mut res =
-            query.await.map_err(|e| tx_failure(&failure::classify(&e)).unwrap_or(TxFailure::Other(e.into())))?;
+        if let (Some(_), Some(code)) = (&cart.effect, &cart.cart.discount_code) {
+            discounts::redeem(&mut tx, code, shopper.user_id(), email, order_id);
+        }
+        // The receipt is queued by the order's own transaction: no order without its mail; and
+        // the charge is the order's from the same commit.
+        let receipt = self.letters.composer.receipt(&placed.order, placed.access_token.as_deref());
+        outbox::queue(&mut tx, Some(receipt), None);
+        attempts::settle(&mut tx, payment_key);
+        tx.push(
+            "CREATE type::record('orders', $order_id) CONTENT $order;
+             UPDATE type::record('orders', $order_id) SET placed_at = <datetime> $placed_at,
+                 access_expires_at = IF access_hash = NONE { NONE } ELSE { $now + <duration> $link_lifetime };
+             FOR $line IN $lines { DELETE type::record('cart_line', $line) WHERE cart = $cart; };
+             UPDATE type::record('cart', $cart) SET discount_code = NONE, updated_at = $now;
+             UPDATE idempotency SET state = 'done', order_id = $order_id, response = $response
+                 WHERE scope = $scope AND key = $key;",
+        )
+        .bind("order_id", order_id.to_string())
+        .bind("order", without_nulls(order))
+        .bind("cart", shopper.cart_key())
+        .bind("lines", cart.cart.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>())
+        .bind("scope", scope.to_string())
+        .bind("key", key.to_string())
+        .bind("placed_at", placed.order.placed_at.clone())
+        .bind("link_lifetime", self.links.lifetime())
+        .bind("response", response);
+        let mut res = tx
+            .commit(&self.store)
+            .await
+            .map_err(|e| tx_failure(&failure::classify(&e)).unwrap_or(TxFailure::Other(e.into())))?;
         let errors = res.take_errors();
         if errors.is_empty() {
             return Ok(());
@@ -216,14 +196,11 @@ fn without_nulls(value: serde_json::Value) -> serde_json::Value {
 
 /// What the order transaction's failure means for the buyer (`None`: an unexpected failure).
 fn tx_failure(failure: &Failure) -> Option<TxFailure> {
+    if let Some(line) = stock::out_of_stock(failure) {
+        return Some(TxFailure::OutOfStock(line));
+    }
     match failure {
-        Failure::Thrown(text) => {
-            if let Some(line) = text.strip_prefix("checkout:out_of_stock:") {
-                let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
-                return Some(TxFailure::OutOfStock(digits.parse().unwrap_or(0)));
-            }
-            (text == "checkout:discount_used_up").then_some(TxFailure::DiscountUsedUp)
-        }
+        Failure::Thrown(_) => discounts::used_up(failure).then_some(TxFailure::DiscountUsedUp),
         Failure::Unique(Constraint::DiscountRedemptionOnce) => Some(TxFailure::DiscountAlreadyUsed),
         Failure::Conflict => Some(TxFailure::Conflict),
         _ => None,

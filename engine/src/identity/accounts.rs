@@ -3,6 +3,7 @@
 
 use super::password::{Hasher, PasswordHashString};
 use crate::store::failure::{classify, Constraint, Failure};
+use crate::store::tx::Tx;
 use crate::store::Store;
 use crate::{Error, Result};
 use model::{identity::password_rules, Email, Role, User};
@@ -102,23 +103,23 @@ impl Accounts {
             Some(w) => (Some(w.hash), Some(w.mail)),
             None => (None, None),
         };
-        let sql = format!(
-            "BEGIN TRANSACTION;
-             LET $u = (CREATE user CONTENT $user RETURN VALUE id)[0];
+        let mut tx = Tx::begin();
+        tx.push(&format!(
+            "LET $u = (CREATE user CONTENT $user RETURN VALUE id)[0];
              IF $link = NONE {{
                  UPDATE $u SET email_verified_at = $now;
              }} ELSE {{
                  CREATE type::record('account_token', $link) SET purpose = 'verify_email', user_id = record::id($u),
                      email = $user.email, expires_at = $now + {}h;
-                 {}
-             }};
-             SELECT {USER_FIELDS} FROM ONLY $u;
-             COMMIT TRANSACTION;",
+             }};",
             crate::mail::compose::VERIFY_HOURS,
-            crate::mail::outbox::INSERT,
-        );
-        let result =
-            self.store.query(sql).bind(("user", row)).bind(("link", link_hash)).bind(("mail", mail)).await?.check();
+        ))
+        .bind("user", row)
+        .bind("link", link_hash);
+        // The welcome mail exactly when there is a link to verify (both come from `welcome`).
+        crate::mail::outbox::queue(&mut tx, mail, None);
+        tx.push(&format!("SELECT {USER_FIELDS} FROM ONLY $u;"));
+        let result = tx.commit(&self.store).await?.check();
         match result {
             Ok(mut res) => {
                 let created: Option<UserRow> = res.take(res.num_statements().saturating_sub(2))?;

@@ -5,6 +5,7 @@
 
 use crate::mail::{compose, outbox, Mail};
 use crate::store::failure::{classify, Constraint, Failure};
+use crate::store::tx::Tx;
 use crate::store::Store;
 use crate::{Error, Result};
 use surrealdb::types::SurrealValue;
@@ -49,23 +50,18 @@ pub(crate) async fn create(
     email: &str,
     mail: Option<Mail>,
 ) -> Result<()> {
-    store
-        .query(format!(
-            "BEGIN TRANSACTION;
-             CREATE type::record('account_token', $hash) SET purpose = $purpose, user_id = $user, email = $email,
-                 expires_at = $now + <duration> $lifetime;
-             IF $mail != NONE {{ {} }};
-             COMMIT TRANSACTION;",
-            outbox::INSERT
-        ))
-        .bind(("hash", hash.to_string()))
-        .bind(("purpose", purpose.as_str()))
-        .bind(("user", user_id.to_string()))
-        .bind(("email", email.to_string()))
-        .bind(("lifetime", purpose.lifetime()))
-        .bind(("mail", mail))
-        .await?
-        .check()?;
+    let mut tx = Tx::begin();
+    tx.push(
+        "CREATE type::record('account_token', $hash) SET purpose = $purpose, user_id = $user, email = $email,
+             expires_at = $now + <duration> $lifetime;",
+    )
+    .bind("hash", hash.to_string())
+    .bind("purpose", purpose.as_str())
+    .bind("user", user_id.to_string())
+    .bind("email", email.to_string())
+    .bind("lifetime", purpose.lifetime());
+    outbox::queue(&mut tx, mail, None);
+    tx.commit(store).await?.check()?;
     Ok(())
 }
 

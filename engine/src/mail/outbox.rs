@@ -1,15 +1,25 @@
 //! The outbox's data layer: messages waiting to be sent, written by the transaction of the
-//! event that causes them ([`INSERT`] with `$mail` bound), claimed one at a time under a lease
+//! event that causes them ([`queue`], a step of that transaction), claimed one at a time under a lease
 //! (so several server instances can drain one outbox), and marked sent, retried or dead.
 
+use crate::store::tx::Tx;
 use crate::store::Store;
 use crate::{Error, Result};
 use std::sync::Arc;
 use surrealdb::types::SurrealValue;
 use tokio::sync::Notify;
 
-/// The statement a transaction adds to queue `$mail` (a [`Mail`]) with the event it belongs to.
-pub(crate) const INSERT: &str = "CREATE outbox CONTENT $mail;";
+/// Queues `mail` as a step of the event's own transaction (no event without its mail, no
+/// mail without its event). With `only_if`, the name of a boolean the transaction set before
+/// with `LET`, the mail is queued only when it is true (the event may turn out not to happen).
+/// One message per transaction.
+pub(crate) fn queue(tx: &mut Tx, mail: Option<Mail>, only_if: Option<&'static str>) {
+    let condition = match only_if {
+        Some(flag) => format!("$mail != NONE AND ${flag}"),
+        None => "$mail != NONE".to_string(),
+    };
+    tx.push(&format!("IF {condition} {{ CREATE outbox CONTENT $mail; }};")).bind("mail", mail);
+}
 
 /// How long a claimed message is the claimer's before another worker may try it (a worker
 /// that died mid-send leaves it to be sent again: at least once, never lost). Longer than the

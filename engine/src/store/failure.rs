@@ -103,8 +103,8 @@ mod tests {
             Failure::Unique(Constraint::Other("likes_pair".into()))
         );
         assert_eq!(
-            classify_message("An error occurred: checkout:out_of_stock:2"),
-            Failure::Thrown("checkout:out_of_stock:2".into())
+            classify_message("An error occurred: catalog:out_of_stock:2"),
+            Failure::Thrown("catalog:out_of_stock:2".into())
         );
         assert_eq!(classify_message("This transaction can be retried"), Failure::Conflict);
         assert_eq!(classify_message("The query was not executed due to a failed transaction"), Failure::Skipped);
