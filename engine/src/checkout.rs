@@ -11,7 +11,8 @@ pub mod idempotency;
 mod order_tx;
 mod reconcile;
 
-use order_tx::{order_content, TxFailure};
+use crate::orders::record::NewOrder;
+use order_tx::TxFailure;
 pub use reconcile::Reconciled;
 
 use crate::cart::Carts;
@@ -199,11 +200,11 @@ impl Checkout {
         // Guests reach their order with a link; members through their account.
         let link = shopper.user_id().is_none().then(|| self.links.issue(&order_id, self.store.clock().now_unix()));
         let placed = self.draft(&order_id, email, delivery, pay, &cart, &totals, link.as_ref().map(|l| &l.token));
-        let order_json = order_content(shopper, &placed.order, &charge, link.as_ref());
+        let row = NewOrder::new(shopper, &placed.order, &charge, link.as_ref());
         let mut tries = 0;
         let outcome = loop {
             tries += 1;
-            match self.commit(shopper, scope, key, payment_key, &cart, email, order_json.clone(), &placed).await {
+            match self.commit(shopper, scope, key, payment_key, &cart, email, row.clone(), &placed).await {
                 Ok(()) => {
                     self.listing.mark_stale();
                     self.letters.outbox.wake();

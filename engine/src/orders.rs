@@ -3,6 +3,7 @@
 //! guest's order links mailed again.
 
 pub(crate) mod guest_links;
+pub(crate) mod record;
 pub use guest_links::GuestLinks;
 
 use crate::catalog::index::ListingIndex;
@@ -14,7 +15,8 @@ use crate::shopper::Shopper;
 use crate::store::tx::Tx;
 use crate::store::Store;
 use crate::{Error, Result};
-use model::{Address, Currency, Money, Order, OrderEvent, OrderLine, OrderStatus, ProductId, ShippingMethod, Totals};
+use model::{Currency, Money, Order, OrderStatus};
+use record::{OrderRow, ORDER_FIELDS};
 use secrecy::SecretString;
 use std::sync::Arc;
 use surrealdb::types::SurrealValue;
@@ -51,112 +53,6 @@ pub struct Orders {
     memory: crate::memory::SignalSender,
     letters: crate::mail::Letters,
     links: GuestLinks,
-}
-
-#[derive(SurrealValue)]
-pub(crate) struct LineRow {
-    pub product_id: String,
-    pub slug: String,
-    pub name: String,
-    pub quantity: i64,
-    pub unit_price: i64,
-}
-
-#[derive(SurrealValue)]
-pub(crate) struct AddressRow {
-    pub name: String,
-    pub line1: String,
-    pub line2: Option<String>,
-    pub city: String,
-    pub region: Option<String>,
-    pub postal_code: String,
-    pub country: String,
-}
-
-#[derive(SurrealValue)]
-pub(crate) struct EventRow {
-    pub status: String,
-    pub at: String,
-}
-
-#[derive(SurrealValue)]
-struct OrderRow {
-    id: String,
-    status: String,
-    email: String,
-    lines: Vec<LineRow>,
-    currency: String,
-    subtotal: i64,
-    discount: i64,
-    shipping: i64,
-    tax: i64,
-    total: i64,
-    discount_code: Option<String>,
-    address: AddressRow,
-    shipping_method: String,
-    card_last4: String,
-    events: Vec<EventRow>,
-    placed_at: String,
-}
-
-const ORDER_FIELDS: &str = "record::id(id) AS id, status, email, lines, currency, subtotal, discount, shipping, tax, \
-     total, discount_code, address, shipping_method, card_last4, events, <string> placed_at AS placed_at";
-
-impl OrderRow {
-    fn into_model(self) -> Result<Order> {
-        let corrupt = |what: &str| Error::invalid("order", format!("stored order {} has an invalid {what}", self.id));
-        let currency = Currency::parse(&self.currency).map_err(|_| corrupt("currency"))?;
-        let status = OrderStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?;
-        let money = |amount| Money::new(amount, currency);
-        let lines = self
-            .lines
-            .into_iter()
-            .map(|l| {
-                let quantity = u32::try_from(l.quantity).unwrap_or(0);
-                OrderLine {
-                    product_id: ProductId(l.product_id),
-                    slug: l.slug,
-                    name: l.name,
-                    quantity,
-                    unit_price: money(l.unit_price),
-                    line_total: money(l.unit_price.saturating_mul(i64::from(quantity))),
-                }
-            })
-            .collect();
-        let events = self
-            .events
-            .into_iter()
-            .filter_map(|e| OrderStatus::parse(&e.status).map(|status| OrderEvent { status, at: e.at }))
-            .collect();
-        Ok(Order {
-            shipping_method: ShippingMethod::parse(&self.shipping_method).ok_or_else(|| corrupt("shipping method"))?,
-            id: self.id,
-            status,
-            email: self.email,
-            lines,
-            discount_code: self.discount_code,
-            totals: Totals {
-                subtotal: money(self.subtotal),
-                discount: money(self.discount),
-                shipping: money(self.shipping),
-                tax: money(self.tax),
-                total: money(self.total),
-            },
-            shipping_address: Address {
-                name: self.address.name,
-                line1: self.address.line1,
-                line2: self.address.line2,
-                city: self.address.city,
-                region: self.address.region,
-                postal_code: self.address.postal_code,
-                country: self.address.country,
-            },
-            card_last4: self.card_last4,
-            events,
-            placed_at: self.placed_at,
-            can_cancel: status.is_cancellable(),
-        })
-    }
 }
 
 /// `WHERE …` restricting to what `viewer` may see, with the value it binds as `$who`.

@@ -14,7 +14,7 @@ struct SavedRow {
     id: String,
     payment_method: String,
     card_last4: String,
-    address: crate::orders::AddressRow,
+    address: crate::orders::record::AddressRow,
 }
 
 /// Where and how a member paid last.
@@ -134,15 +134,7 @@ impl Checkout {
             id: r.id,
             payment_method: r.payment_method,
             card_last4: r.card_last4,
-            address: model::Address {
-                name: r.address.name,
-                line1: r.address.line1,
-                line2: r.address.line2,
-                city: r.address.city,
-                region: r.address.region,
-                postal_code: r.address.postal_code,
-                country: r.address.country,
-            },
+            address: r.address.into(),
         }))
     }
 }

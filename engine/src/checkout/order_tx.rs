@@ -6,14 +6,13 @@ use super::{attempts, Checkout, Delivery, Pay};
 use crate::cart::{discounts, PricedCart};
 use crate::catalog::stock;
 use crate::mail::outbox;
-use crate::payments as payment;
+use crate::orders::record::NewOrder;
 use crate::shopper::Shopper;
 use crate::store::failure::{self, Constraint, Failure};
 use crate::store::tx::Tx;
 use crate::Error;
 use model::PlacedOrder;
 use secrecy::ExposeSecret;
-use serde_json::json;
 
 /// Why the order transaction did not commit.
 pub(super) enum TxFailure {
@@ -84,7 +83,7 @@ impl Checkout {
         payment_key: &str,
         cart: &PricedCart,
         email: &str,
-        order: serde_json::Value,
+        order: NewOrder,
         placed: &PlacedOrder,
     ) -> std::result::Result<(), TxFailure> {
         let order_id = placed.order.id.as_str();
@@ -116,7 +115,7 @@ impl Checkout {
                  WHERE scope = $scope AND key = $key;",
         )
         .bind("order_id", order_id.to_string())
-        .bind("order", without_nulls(order))
+        .bind("order", order)
         .bind("cart", shopper.cart_key())
         .bind("lines", cart.cart.lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>())
         .bind("scope", scope.to_string())
@@ -139,58 +138,6 @@ impl Checkout {
             errors.sort_by_key(|e| failure::classify(e) == Failure::Skipped);
             TxFailure::Other(errors.into_iter().next().map_or(Error::Conflict("checkout failed"), Error::from))
         }))
-    }
-}
-
-/// The order's row: the order as the shopper sees it, plus who owns it and the payment
-/// references that stay server-side.
-pub(super) fn order_content(
-    shopper: &Shopper,
-    order: &model::Order,
-    charge: &payment::Charge,
-    link: Option<&crate::orders::guest_links::IssuedLink>,
-) -> serde_json::Value {
-    let a = &order.shipping_address;
-    let totals = &order.totals;
-    json!({
-        "user_id": shopper.user_id(),
-        // Whose memory a cancellation or refund informs (a guest's session has no user id).
-        "placed_by": shopper.scope(),
-        "email": order.email,
-        "status": order.status.as_str(),
-        "lines": order.lines.iter().map(|l| json!({
-            "product_id": l.product_id.0, "slug": l.slug, "name": l.name,
-            "quantity": l.quantity, "unit_price": l.unit_price.amount,
-        })).collect::<Vec<_>>(),
-        "currency": totals.total.currency.code(),
-        "subtotal": totals.subtotal.amount,
-        "discount": totals.discount.amount,
-        "shipping": totals.shipping.amount,
-        "tax": totals.tax.amount,
-        "total": totals.total.amount,
-        "discount_code": order.discount_code,
-        "address": {
-            "name": a.name, "line1": a.line1, "line2": a.line2, "city": a.city,
-            "region": a.region, "postal_code": a.postal_code, "country": a.country,
-        },
-        "shipping_method": order.shipping_method.as_str(),
-        "card_last4": order.card_last4,
-        "payment_ref": charge.id,
-        "payment_method": charge.method,
-        "access_hash": link.map(|l| l.hash.clone()),
-        "access_issued": link.map(|l| l.issued),
-        "events": order.events.iter().map(|e| json!({ "status": e.status.as_str(), "at": e.at })).collect::<Vec<_>>(),
-    })
-}
-
-/// SurrealDB reads JSON `null` as NULL, which an `option<…>` field refuses: leave such keys out.
-fn without_nulls(value: serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(map) => {
-            map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect()
-        }
-        serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
-        other => other,
     }
 }
 
