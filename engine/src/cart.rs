@@ -120,7 +120,7 @@ impl Carts {
             let line = PricedLine { unit_price, quantity, category: row.category.unwrap_or_default() };
             lines.push(CartLine {
                 id: row.id,
-                product_id: ProductId(product_id),
+                product_id: ProductId::new(product_id),
                 image_url: format!("/images/products/{slug}.svg"),
                 slug,
                 name,
@@ -255,7 +255,7 @@ impl Carts {
     /// Removes a line.
     pub async fn remove(&self, shopper: &Shopper, line_id: &str) -> Result<Cart> {
         let before = self.get(shopper).await?;
-        let product = before.lines.into_iter().find(|l| l.id == line_id).map(|l| l.product_id.0);
+        let product = before.lines.into_iter().find(|l| l.id == line_id).map(|l| l.product_id.into_string());
         let cart = crate::store::retry_conflicts(|| self.remove_once(shopper, line_id)).await?;
         if let Some(product) = product {
             self.memory.record(shopper, Signal::product(SignalKind::CartRemove, &product)).await;

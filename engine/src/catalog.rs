@@ -248,7 +248,7 @@ impl Catalog {
         let mut res = self.store.query(format!("SELECT {PRODUCT_FIELDS} FROM $keys")).bind(("keys", keys)).await?;
         let rows: Vec<ProductRow> = res.take(0)?;
         let mut found: HashMap<String, Product> =
-            rows.into_iter().map(|r| r.into_model().map(|p| (p.id.0.clone(), p))).collect::<Result<_>>()?;
+            rows.into_iter().map(|r| r.into_model().map(|p| (p.id.to_string(), p))).collect::<Result<_>>()?;
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
@@ -273,7 +273,7 @@ impl Catalog {
         in_stock.sort_by(|a, b| by_sales(a, b).then_with(|| a.product.slug.cmp(&b.product.slug)));
         in_stock.truncate(limit as usize);
         // Shown with live stock: the home page is where a sold-out item must not linger.
-        let ids: Vec<String> = in_stock.iter().map(|e| e.product.id.0.clone()).collect();
+        let ids: Vec<String> = in_stock.iter().map(|e| e.product.id.to_string()).collect();
         Ok(self.by_ids(&ids).await?.into_iter().filter(|p| p.stock > 0).collect())
     }
 

@@ -208,7 +208,7 @@ impl Checkout {
                 Ok(()) => {
                     self.listing.mark_stale();
                     self.letters.outbox.wake();
-                    let products: Vec<String> = placed.order.lines.iter().map(|l| l.product_id.0.clone()).collect();
+                    let products: Vec<String> = placed.order.lines.iter().map(|l| l.product_id.to_string()).collect();
                     self.memory.record_order(shopper, &products, None).await;
                     break Ok(placed.clone());
                 }

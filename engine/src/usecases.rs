@@ -114,7 +114,7 @@ impl Services {
             ProductKey::IdOrSlug(key) => self.catalog.by_id_or_slug(key).await?,
         };
         if let Some(shopper) = shopper {
-            self.memory.record_view(shopper, &product.id.0, Some(channel.as_str())).await;
+            self.memory.record_view(shopper, product.id.as_str(), Some(channel.as_str())).await;
         }
         Ok(product)
     }
@@ -128,7 +128,7 @@ impl Services {
     ) -> Result<Vec<Recommendation>> {
         let cart: Vec<String> = match (shopper, context) {
             (Some(shopper), RecommendationContext::Cart) => {
-                self.carts.get(shopper).await?.lines.into_iter().map(|l| l.product_id.0).collect()
+                self.carts.get(shopper).await?.lines.into_iter().map(|l| l.product_id.into_string()).collect()
             }
             _ => Vec::new(),
         };

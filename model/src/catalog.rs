@@ -8,7 +8,24 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ProductId(pub String);
+pub struct ProductId(String);
+
+impl ProductId {
+    /// The id as stored (the key of the product's record).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
 
 impl fmt::Display for ProductId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -157,7 +174,7 @@ mod tests {
 
     #[test]
     fn product_id_serializes_as_a_plain_string() {
-        assert_eq!(serde_json::to_string(&ProductId("p1".into())).unwrap(), r#""p1""#);
+        assert_eq!(serde_json::to_string(&ProductId::new("p1")).unwrap(), r#""p1""#);
     }
 }
 

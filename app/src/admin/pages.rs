@@ -231,11 +231,11 @@ fn major_units(m: Money) -> String {
 
 #[component]
 fn AdminProductRow(product: Product, change: ServerAction<AdminChangeProduct>) -> impl IntoView {
-    let price_id = format!("price-{}", product.id.0);
-    let stock_id = format!("stock-{}", product.id.0);
-    let id = product.id.0.clone();
+    let price_id = format!("price-{}", product.id.as_str());
+    let stock_id = format!("stock-{}", product.id.as_str());
+    let id = product.id.to_string();
     view! {
-        <li class="admin-products__item" data-product-id=product.id.0.clone()>
+        <li class="admin-products__item" data-product-id=product.id.to_string()>
             <a class="link" href=format!("/product/{}", product.slug)>{product.name.clone()}</a>
             <span class="muted">{product.brand.clone()}</span>
             <ActionForm action=change attr:class="admin-products__form">

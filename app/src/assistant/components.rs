@@ -301,10 +301,10 @@ fn ChatCard(product: Product) -> impl IntoView {
             version.bump();
         }
     });
-    let id = product.id.0.clone();
+    let id = product.id.to_string();
     let sold_out = product.is_sold_out();
     view! {
-        <li class="chat__card" data-product-id=product.id.0.clone()>
+        <li class="chat__card" data-product-id=product.id.to_string()>
             <img src=product.image_url.clone() alt="" width="56" height="56"/>
             <span class="chat__card-body">
                 <a class="link" href=format!("/product/{}", product.slug)>{product.name.clone()}</a>

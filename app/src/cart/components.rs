@@ -22,7 +22,7 @@ pub fn AddToCartButton(product: Product) -> impl IntoView {
     }
     view! {
         <ActionForm action=action attr:class="add-to-cart">
-            <input type="hidden" name="product_id" value=product.id.0.clone()/>
+            <input type="hidden" name="product_id" value=product.id.to_string()/>
             <label for="add-quantity">"Quantity"</label>
             <select id="add-quantity" name="quantity">
                 {(1..=max).map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}

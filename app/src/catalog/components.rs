@@ -10,7 +10,7 @@ pub fn ProductCard(product: Product) -> impl IntoView {
     let stock = stock_label(&product);
     let stock_class = stock_class(&product);
     view! {
-        <article class="product-card" data-product-id=product.id.0.clone()>
+        <article class="product-card" data-product-id=product.id.to_string()>
             <a href=href.clone() class="product-card__image">
                 <img src=product.image_url.clone() alt=product.name.clone() width="400" height="400" loading="lazy"/>
             </a>

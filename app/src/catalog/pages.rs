@@ -105,7 +105,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
                 <a class="link" href=format!("/category/{}", product.category)>"More in this category"</a>
             </div>
         </article>
-        <crate::memory::Recommended context=format!("product:{}", product.id.0) title="Recommended for you"/>
+        <crate::memory::Recommended context=format!("product:{}", product.id.as_str()) title="Recommended for you"/>
     }
 }
 

@@ -22,7 +22,7 @@ async fn main() -> anyhow::Result<()> {
     shop.services.catalog.index().reload().await?;
     let total = shop.services.catalog.product_count().await?;
     println!("catalog: {total} products ({added} generated for the benchmark); {CLIENTS} clients, {RUNS} runs of {RUN_FOR:?} each");
-    let ids: Vec<String> = shop.services.catalog.featured(50).await?.into_iter().map(|p| p.id.0).collect();
+    let ids: Vec<String> = shop.services.catalog.featured(50).await?.into_iter().map(|p| p.id.into_string()).collect();
     let categories = ["coffee", "jackets", "books", "kitchen"];
     let searches =
         ["coffee", "waterproof+jacket", "trail+running+shoes", "dutch+oven", "wireless+headphones", "notebook"];

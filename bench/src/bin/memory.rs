@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         } else {
             favourite[(i * 104_729) % favourite.len()]
         };
-        let id = pick.product.id.0.clone();
+        let id = pick.product.id.to_string();
         let signal = match i % 20 {
             0..=13 => Signal::product(SignalKind::View, &id),
             14..=16 => Signal::about(
@@ -74,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let client = reqwest::Client::builder().pool_max_idle_per_host(32).build()?;
-    let product = favourite[0].product.id.0.clone();
+    let product = favourite[0].product.id.to_string();
     services.carts.add(&shopper, &product, model::Quantity::parse(1).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
     services.memory.flush().await;
     let scenarios = [
@@ -122,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
     // What a request pays to record a signal (queueing) against the write itself.
     let mut queued = Vec::new();
     for i in 0..1_000 {
-        let id = &listing.entries[(i * 31) % listing.entries.len()].product.id.0;
+        let id = &listing.entries[(i * 31) % listing.entries.len()].product.id.as_str();
         let t = Instant::now();
         services.memory.record(&shopper, Signal::product(SignalKind::View, id)).await;
         queued.push(t.elapsed());
@@ -130,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
     services.memory.flush().await;
     let mut written = Vec::new();
     for i in 0..300 {
-        let id = &listing.entries[(i * 37) % listing.entries.len()].product.id.0;
+        let id = &listing.entries[(i * 37) % listing.entries.len()].product.id.as_str();
         let t = Instant::now();
         services.memory.apply(&shopper.scope(), Signal::product(SignalKind::CartAdd, id)).await?;
         written.push(t.elapsed());

@@ -64,7 +64,7 @@ impl Listing {
         };
         let category_ix = ix(&mut self.categories, product.category.as_str());
         let brand_ix = ix(&mut self.brands, &product.brand);
-        self.by_id.insert(product.id.0.clone(), self.entries.len());
+        self.by_id.insert(product.id.to_string(), self.entries.len());
         self.entries.push(Entry { product, created, sold, category_ix, brand_ix });
     }
 }

@@ -144,7 +144,7 @@ mod tests {
 
     fn product(name: &str, color: &str) -> Product {
         Product {
-            id: ProductId("p1".into()),
+            id: ProductId::new("p1"),
             slug: "p1".into(),
             name: name.into(),
             brand: "Acme & Co".into(),

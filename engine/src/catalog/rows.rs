@@ -46,7 +46,7 @@ impl ProductRow {
             price: Money::price(self.price_amount, currency).map_err(|_| corrupt("price"))?,
             stock: u32::try_from(self.stock).map_err(|_| corrupt("stock"))?,
             attributes: self.attributes.into_iter().map(|a| Attribute { name: a.name, value: a.value }).collect(),
-            id: ProductId(self.id),
+            id: ProductId::new(self.id),
             category,
             image_url,
             slug: self.slug,

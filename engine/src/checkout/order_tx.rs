@@ -95,7 +95,7 @@ impl Checkout {
         };
         let mut tx = Tx::begin();
         for (i, line) in cart.cart.lines.iter().enumerate() {
-            stock::take(&mut tx, i, &line.product_id.0, line.quantity);
+            stock::take(&mut tx, i, line.product_id.as_str(), line.quantity);
         }
         if let (Some(_), Some(code)) = (&cart.effect, &cart.cart.discount_code) {
             discounts::redeem(&mut tx, code, shopper.user_id(), email, order_id);

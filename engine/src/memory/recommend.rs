@@ -212,7 +212,7 @@ impl Memory {
         };
         // Co-purchases of what the context is about: the product, the cart, else what they bought.
         let seeds: Vec<String> = match (context, focus) {
-            (RecommendationContext::Product(_), Some(f)) => vec![f.product.id.0.clone()],
+            (RecommendationContext::Product(_), Some(f)) => vec![f.product.id.to_string()],
             (RecommendationContext::Cart, _) => cart.to_vec(),
             _ => profile.bought.iter().rev().take(20).cloned().collect(),
         };
@@ -229,7 +229,7 @@ impl Memory {
             .iter()
             .chain(profile.bought.iter())
             .map(String::as_str)
-            .chain(focus.map(|f| f.product.id.0.as_str()))
+            .chain(focus.map(|f| f.product.id.as_str()))
             .collect();
         let excluded = |id: &str| left_out.contains(id);
         let name_of = |id: &str| {
@@ -263,7 +263,7 @@ impl Memory {
             if p.stock == 0
                 || avoided_brand[e.brand_ix]
                 || budget[e.category_ix].is_some_and(|b| p.price.amount > b)
-                || excluded(&p.id.0)
+                || excluded(p.id.as_str())
                 || (checks_text && avoided(p, prefs).is_some())
             {
                 continue;
@@ -286,10 +286,10 @@ impl Memory {
             if liked_brand[e.brand_ix] {
                 add(2.0, Why::StatedBrand);
             }
-            if let Some(v) = product.get(&p.id.0) {
+            if let Some(v) = product.get(p.id.as_str()) {
                 add(*v, Why::Seen);
             }
-            if let Some((count, _)) = co.get(&p.id.0) {
+            if let Some((count, _)) = co.get(p.id.as_str()) {
                 add(3.0 * count / co_top.max(1.0), Why::BoughtWith);
             }
             if focus.is_some_and(|f| f.product.category == p.category) {
@@ -317,7 +317,7 @@ impl Memory {
                     Why::StatedBrand => format!("You told us you like {}", p.brand),
                     Why::Seen => "You looked at this before".to_string(),
                     Why::BoughtWith => {
-                        let from = co.get(&p.id.0).map(|(_, from)| name_of(from)).unwrap_or_default();
+                        let from = co.get(p.id.as_str()).map(|(_, from)| name_of(from)).unwrap_or_default();
                         match context {
                             RecommendationContext::Home => format!("Because you bought {from}"),
                             _ => format!("Often bought with {from}"),

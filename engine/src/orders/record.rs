@@ -94,7 +94,7 @@ impl OrderRecord {
                 .lines
                 .iter()
                 .map(|l| LineRow {
-                    product_id: l.product_id.0.clone(),
+                    product_id: l.product_id.to_string(),
                     slug: l.slug.clone(),
                     name: l.name.clone(),
                     quantity: i64::from(l.quantity),
@@ -184,7 +184,7 @@ impl OrderRow {
             .map(|l| {
                 let quantity = u32::try_from(l.quantity).unwrap_or(0);
                 OrderLine {
-                    product_id: ProductId(l.product_id),
+                    product_id: ProductId::new(l.product_id),
                     slug: l.slug,
                     name: l.name,
                     quantity,

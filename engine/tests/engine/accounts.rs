@@ -227,9 +227,9 @@ async fn deleting_an_account_needs_the_password_and_keeps_only_anonymised_orders
     let shopper = crate::cart::member(&services, "leaving@example.com").await;
     let user_id = shopper.user_id().unwrap().to_string();
     let p = crate::cart::product(&services, "coffee", 3).await;
-    let order = crate::checkout::member_order(&services, &shopper, &p.id.0, "leave-1").await;
-    services.carts.add(&shopper, &p.id.0, crate::cart::qty(1)).await.unwrap();
-    services.memory.record_view(&shopper, &p.id.0, Some("web")).await;
+    let order = crate::checkout::member_order(&services, &shopper, p.id.as_str(), "leave-1").await;
+    services.carts.add(&shopper, p.id.as_str(), crate::cart::qty(1)).await.unwrap();
+    services.memory.record_view(&shopper, p.id.as_str(), Some("web")).await;
     services.assistant.process_message(&shopper, "", Channel::Web, "show me coffee").await.unwrap();
     services.memory.flush().await;
     let owned = "owner = 'user:".to_string() + &user_id + "'";

@@ -39,8 +39,8 @@ async fn adding_prices_lines_from_the_catalog_and_merges_the_same_product() {
     let (shopper, _) = guest(&services).await;
     let coffee = product(&services, "coffee", 5).await;
 
-    services.carts.add(&shopper, &coffee.id.0, qty(1)).await.unwrap();
-    let cart = services.carts.add(&shopper, &coffee.id.0, qty(2)).await.unwrap();
+    services.carts.add(&shopper, coffee.id.as_str(), qty(1)).await.unwrap();
+    let cart = services.carts.add(&shopper, coffee.id.as_str(), qty(2)).await.unwrap();
 
     assert_eq!(cart.lines.len(), 1);
     assert_eq!(cart.lines[0].quantity, 3);
@@ -55,8 +55,8 @@ async fn more_than_the_stock_is_refused_with_the_available_quantity_and_changes_
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "outdoor-gear", 1).await;
-    set_stock(&services, &p.id.0, 7).await;
-    let err = services.carts.add(&shopper, &p.id.0, qty(8)).await.unwrap_err();
+    set_stock(&services, p.id.as_str(), 7).await;
+    let err = services.carts.add(&shopper, p.id.as_str(), qty(8)).await.unwrap_err();
     assert!(matches!(err, Error::OutOfStock { available: 7, .. }), "{err:?}");
     assert!(services.carts.get(&shopper).await.unwrap().lines.is_empty());
 }
@@ -66,9 +66,9 @@ async fn a_line_never_holds_more_than_99() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
-    set_stock(&services, &p.id.0, 500).await;
-    services.carts.add(&shopper, &p.id.0, qty(99)).await.unwrap();
-    let err = services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap_err();
+    set_stock(&services, p.id.as_str(), 500).await;
+    services.carts.add(&shopper, p.id.as_str(), qty(99)).await.unwrap();
+    let err = services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap_err();
     assert!(matches!(err, Error::Invalid { field: "quantity", .. }), "{err:?}");
 }
 
@@ -78,7 +78,7 @@ async fn lines_are_updated_and_removed_only_in_their_own_cart() {
     let (mine, _) = guest(&services).await;
     let (theirs, _) = guest(&services).await;
     let p = product(&services, "coffee", 5).await;
-    let cart = services.carts.add(&mine, &p.id.0, qty(1)).await.unwrap();
+    let cart = services.carts.add(&mine, p.id.as_str(), qty(1)).await.unwrap();
     let line = cart.lines[0].id.clone();
 
     assert!(matches!(services.carts.set_quantity(&theirs, &line, qty(2)).await, Err(Error::NotFound(_))));
@@ -105,7 +105,7 @@ async fn discount_codes_apply_and_refusals_say_why() {
     );
 
     let tent = product(&services, "outdoor-gear", 1).await;
-    services.carts.add(&shopper, &tent.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, tent.id.as_str(), qty(1)).await.unwrap();
     assert_eq!(reason(services.carts.apply_discount(&shopper, "NOPE").await.unwrap_err()), DiscountRejection::Unknown);
     assert_eq!(
         reason(services.carts.apply_discount(&shopper, "coffee15").await.unwrap_err()),
@@ -156,11 +156,16 @@ async fn a_code_that_stops_qualifying_stays_but_takes_nothing_off_and_says_why()
     let (shopper, _) = guest(&services).await;
     let tent = product(&services, "outdoor-gear", 2).await;
     // Priced so two of them clear SAVE20's $150 minimum.
-    services.store.client().query(format!("UPDATE product:{} SET price_amount = 9999", tent.id.0)).await.unwrap();
-    services.carts.add(&shopper, &tent.id.0, qty(2)).await.unwrap();
+    services
+        .store
+        .client()
+        .query(format!("UPDATE product:{} SET price_amount = 9999", tent.id.as_str()))
+        .await
+        .unwrap();
+    services.carts.add(&shopper, tent.id.as_str(), qty(2)).await.unwrap();
     let cart = services.carts.apply_discount(&shopper, "SAVE20").await.unwrap();
     assert_eq!(cart.totals.discount.amount, 2_000);
-    services.store.client().query(format!("UPDATE product:{} SET price_amount = 100", tent.id.0)).await.unwrap();
+    services.store.client().query(format!("UPDATE product:{} SET price_amount = 100", tent.id.as_str())).await.unwrap();
     let cart = services.carts.get(&shopper).await.unwrap();
     assert_eq!(cart.discount_code.as_deref(), Some("SAVE20"));
     assert_eq!(cart.totals.discount.amount, 0);
@@ -174,11 +179,11 @@ async fn promotion_merges_the_guest_cart_into_the_members_cart_once() {
     let Shopper::Member { user_id } = member_shopper.clone() else { unreachable!() };
     let shared = product(&services, "coffee", 10).await;
     let only_guest = product(&services, "outdoor-gear", 1).await;
-    services.carts.add(&member_shopper, &shared.id.0, qty(2)).await.unwrap();
+    services.carts.add(&member_shopper, shared.id.as_str(), qty(2)).await.unwrap();
 
     let (guest_shopper, token) = guest(&services).await;
-    services.carts.add(&guest_shopper, &shared.id.0, qty(3)).await.unwrap();
-    services.carts.add(&guest_shopper, &only_guest.id.0, qty(1)).await.unwrap();
+    services.carts.add(&guest_shopper, shared.id.as_str(), qty(3)).await.unwrap();
+    services.carts.add(&guest_shopper, only_guest.id.as_str(), qty(1)).await.unwrap();
     services.carts.apply_discount(&guest_shopper, "WELCOME10").await.unwrap();
 
     let promotion = services.sessions.promote(&token, &user_id).await.unwrap().unwrap();
@@ -186,9 +191,9 @@ async fn promotion_merges_the_guest_cart_into_the_members_cart_once() {
     assert!(promotion.merged.contains(&("cart".to_string(), 2)), "{:?}", promotion.merged);
 
     let cart = services.carts.get(&member_shopper).await.unwrap();
-    let qty_of = |id: &str| cart.lines.iter().find(|l| l.product_id.0 == id).map(|l| l.quantity);
-    assert_eq!(qty_of(&shared.id.0), Some(5));
-    assert_eq!(qty_of(&only_guest.id.0), Some(1));
+    let qty_of = |id: &str| cart.lines.iter().find(|l| l.product_id.as_str() == id).map(|l| l.quantity);
+    assert_eq!(qty_of(shared.id.as_str()), Some(5));
+    assert_eq!(qty_of(only_guest.id.as_str()), Some(1));
     assert_eq!(cart.lines.len(), 2);
     assert_eq!(cart.discount_code.as_deref(), Some("WELCOME10"));
     assert!(services.carts.get(&guest_shopper).await.unwrap().lines.is_empty());
@@ -207,10 +212,10 @@ async fn merged_quantities_are_capped_by_stock() {
     let member_shopper = member(&services, "cap@example.com").await;
     let Shopper::Member { user_id } = member_shopper.clone() else { unreachable!() };
     let p = product(&services, "coffee", 1).await;
-    set_stock(&services, &p.id.0, 4).await;
-    services.carts.add(&member_shopper, &p.id.0, qty(3)).await.unwrap();
+    set_stock(&services, p.id.as_str(), 4).await;
+    services.carts.add(&member_shopper, p.id.as_str(), qty(3)).await.unwrap();
     let (guest_shopper, token) = guest(&services).await;
-    services.carts.add(&guest_shopper, &p.id.0, qty(3)).await.unwrap();
+    services.carts.add(&guest_shopper, p.id.as_str(), qty(3)).await.unwrap();
 
     services.sessions.promote(&token, &user_id).await.unwrap();
 
@@ -222,7 +227,7 @@ async fn a_members_cart_is_the_same_on_every_session() {
     let services = seeded().await;
     let shopper = member(&services, "omni@example.com").await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&shopper, &p.id.0, qty(2)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(2)).await.unwrap();
     // Another device is the same principal: the cart key depends on the user only.
     let other_device = shopper.clone();
     assert_eq!(services.carts.get(&other_device).await.unwrap().item_count, 2);

@@ -84,7 +84,7 @@ async fn best_selling_is_the_shops_own_sales_and_no_invented_rating_is_stored() 
     let bought = before.items.iter().rev().find(|p| p.stock >= 5).unwrap().clone();
     assert_ne!(before.items[0].id, bought.id);
     let (shopper, _) = crate::cart::guest(&services).await;
-    services.carts.add(&shopper, &bought.id.0, crate::cart::qty(2)).await.unwrap();
+    services.carts.add(&shopper, bought.id.as_str(), crate::cart::qty(2)).await.unwrap();
     let request = crate::checkout::request("4242 4242 4242 4242");
     let order = services.checkout.place(&shopper, "best-1", &request).await.unwrap().placed.order;
     services.catalog.index().reload().await.unwrap();
@@ -174,7 +174,7 @@ async fn relevance_really_orders_results_by_bm25_score() {
 async fn a_product_is_found_by_id_or_slug() {
     let services = seeded().await;
     let any = services.catalog.featured(1).await.unwrap().remove(0);
-    assert_eq!(services.catalog.by_id_or_slug(&any.id.0).await.unwrap(), any);
+    assert_eq!(services.catalog.by_id_or_slug(any.id.as_str()).await.unwrap(), any);
     assert_eq!(services.catalog.by_id_or_slug(&any.slug).await.unwrap(), any);
     assert!(matches!(services.catalog.by_id_or_slug("nope").await, Err(Error::NotFound("product"))));
 }
@@ -193,7 +193,7 @@ async fn stock_moved_by_checkout_reaches_listings() {
     let in_stock = search(&[("in_stock", "true"), ("per_page", "100")]);
     let before = services.catalog.list(&in_stock).await.unwrap().total;
     let p = services.catalog.list(&in_stock).await.unwrap().items.remove(0);
-    services.store.client().query(format!("UPDATE product:{} SET stock = 0", p.id.0)).await.unwrap();
+    services.store.client().query(format!("UPDATE product:{} SET stock = 0", p.id.as_str())).await.unwrap();
     services.catalog.index().mark_stale();
     services.catalog.index().reload().await.unwrap();
     assert_eq!(services.catalog.list(&in_stock).await.unwrap().total, before - 1);
@@ -204,7 +204,7 @@ async fn an_admin_reprices_and_restocks_a_product_and_listings_and_carts_follow_
     let services = seeded().await;
     let p = crate::cart::product(&services, "coffee", 3).await;
     let (shopper, _) = crate::cart::guest(&services).await;
-    services.carts.add(&shopper, &p.id.0, crate::cart::qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), crate::cart::qty(1)).await.unwrap();
     let usd = |amount| model::Money::new(amount, p.price.currency);
 
     // Refusals name the field and change nothing.
@@ -218,16 +218,16 @@ async fn an_admin_reprices_and_restocks_a_product_and_listings_and_carts_follow_
         (model::ProductChange { price: None, stock: Some(model::MAX_STOCK + 1) }, "stock"),
         (model::ProductChange::default(), "price"),
     ] {
-        let refused = services.catalog.change(&p.id.0, &change).await;
+        let refused = services.catalog.change(p.id.as_str(), &change).await;
         assert!(matches!(refused, Err(Error::Invalid { field: f, .. }) if f == field), "{change:?}: {refused:?}");
     }
-    assert_eq!(services.catalog.by_id(&p.id.0).await.unwrap(), p, "nothing changed");
+    assert_eq!(services.catalog.by_id(p.id.as_str()).await.unwrap(), p, "nothing changed");
     let unknown = services.catalog.change("nope", &model::ProductChange { price: None, stock: Some(1) }).await;
     assert!(matches!(unknown, Err(Error::NotFound("product"))));
 
     let changed = services
         .catalog
-        .change(&p.id.0, &model::ProductChange { price: Some(usd(p.price.amount + 500)), stock: Some(0) })
+        .change(p.id.as_str(), &model::ProductChange { price: Some(usd(p.price.amount + 500)), stock: Some(0) })
         .await
         .unwrap();
     assert_eq!((changed.price.amount, changed.stock), (p.price.amount + 500, 0));

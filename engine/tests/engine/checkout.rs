@@ -53,7 +53,7 @@ async fn a_guest_checks_out_and_stock_cart_and_order_agree() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 3).await;
-    services.carts.add(&shopper, &p.id.0, qty(2)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(2)).await.unwrap();
     let cart = services.carts.get(&shopper).await.unwrap();
 
     let outcome = services.checkout.place(&shopper, "key-1", &request(GOOD)).await.unwrap();
@@ -65,7 +65,7 @@ async fn a_guest_checks_out_and_stock_cart_and_order_agree() {
     assert_eq!(order.totals, cart.totals);
     assert_eq!(order.card_last4, "4242");
     assert_eq!(order.events.iter().map(|e| e.status).collect::<Vec<_>>(), vec![OrderStatus::Placed, OrderStatus::Paid]);
-    assert_eq!(stock_of(&services, &p.id.0).await, i64::from(p.stock) - 2);
+    assert_eq!(stock_of(&services, p.id.as_str()).await, i64::from(p.stock) - 2);
     assert!(services.carts.get(&shopper).await.unwrap().lines.is_empty());
     // The guest reaches the order with its token, and nobody reaches it without one.
     let token = SecretString::from(outcome.placed.access_token.clone().unwrap());
@@ -79,12 +79,12 @@ async fn a_declined_card_changes_nothing_and_frees_the_key() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
 
     let err = services.checkout.place(&shopper, "key-d", &request(DECLINED)).await.unwrap_err();
 
     assert!(matches!(err, Error::PaymentDeclined(_)), "{err:?}");
-    assert_eq!(stock_of(&services, &p.id.0).await, i64::from(p.stock));
+    assert_eq!(stock_of(&services, p.id.as_str()).await, i64::from(p.stock));
     assert_eq!(services.carts.get(&shopper).await.unwrap().item_count, 1);
     assert_eq!(count(&services.store, "orders", "true").await, 0);
     // Fixing the card and retrying with the same key works.
@@ -98,7 +98,7 @@ async fn checkout_with_a_reused_idempotency_key_replays_the_first_order() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
 
     let first = services.checkout.place(&shopper, "same", &request(GOOD)).await.unwrap();
     let again = services.checkout.place(&shopper, "same", &request(GOOD)).await.unwrap();
@@ -106,7 +106,7 @@ async fn checkout_with_a_reused_idempotency_key_replays_the_first_order() {
     assert!(again.replayed);
     assert_eq!(again.placed, first.placed);
     assert_eq!(count(&services.store, "orders", "true").await, 1);
-    assert_eq!(stock_of(&services, &p.id.0).await, i64::from(p.stock) - 1);
+    assert_eq!(stock_of(&services, p.id.as_str()).await, i64::from(p.stock) - 1);
 
     let mut other = request(GOOD);
     other.shipping_method = "express".into();
@@ -119,7 +119,7 @@ async fn a_concurrent_duplicate_is_told_the_first_is_in_progress_or_replays_it()
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     let body = request(GOOD);
 
     let (a, b) = tokio::join!(
@@ -138,11 +138,11 @@ async fn a_concurrent_duplicate_is_told_the_first_is_in_progress_or_replays_it()
 async fn two_hundred_buyers_racing_for_ten_units_make_exactly_ten_orders() {
     let services = seeded().await;
     let p = product(&services, "coffee", 1).await;
-    set_stock(&services, &p.id.0, 10).await;
+    set_stock(&services, p.id.as_str(), 10).await;
     let mut buyers = Vec::new();
     for _ in 0..200 {
         let (shopper, _) = guest(&services).await;
-        services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+        services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
         buyers.push(shopper);
     }
 
@@ -165,7 +165,7 @@ async fn two_hundred_buyers_racing_for_ten_units_make_exactly_ten_orders() {
 
     assert_eq!(won, 10);
     assert_eq!(count(&services.store, "orders", "true").await, 10);
-    assert_eq!(stock_of(&services, &p.id.0).await, 0);
+    assert_eq!(stock_of(&services, p.id.as_str()).await, 0);
 }
 
 #[tokio::test]
@@ -188,7 +188,7 @@ async fn a_once_per_customer_code_is_redeemed_once_and_counted() {
     let p = product(&services, "coffee", 4).await;
     for (i, expect_ok) in [(0, true), (1, false)] {
         let (shopper, _) = guest(&services).await;
-        services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+        services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
         services.carts.apply_discount(&shopper, "WELCOME10").await.unwrap();
         let result = services.checkout.place(&shopper, &format!("w{i}"), &request(GOOD)).await;
         if expect_ok {
@@ -207,7 +207,7 @@ async fn members_see_only_their_orders_and_cancelling_restocks() {
     let alice = member(&services, "alice@example.com").await;
     let bob = member(&services, "bob@example.com").await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&alice, &p.id.0, qty(2)).await.unwrap();
+    services.carts.add(&alice, p.id.as_str(), qty(2)).await.unwrap();
     let mut body = request(GOOD);
     body.email = None;
     let order = services.checkout.place(&alice, "a1", &body).await.unwrap().placed.order;
@@ -225,7 +225,7 @@ async fn members_see_only_their_orders_and_cancelling_restocks() {
     let cancelled = services.orders.cancel(&OrderViewer::Member(alice_id.clone()), &order.id).await.unwrap();
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
     assert_eq!(cancelled.events.last().unwrap().status, OrderStatus::Cancelled);
-    assert_eq!(stock_of(&services, &p.id.0).await, i64::from(p.stock));
+    assert_eq!(stock_of(&services, p.id.as_str()).await, i64::from(p.stock));
     let err = services.orders.cancel(&OrderViewer::Member(alice_id.clone()), &order.id).await.unwrap_err();
     assert!(matches!(err, Error::InvalidTransition { current: OrderStatus::Cancelled, .. }), "{err:?}");
 }
@@ -235,7 +235,7 @@ async fn admins_move_orders_along_the_status_machine_only() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     let order = services.checkout.place(&shopper, "s", &request(GOOD)).await.unwrap().placed.order;
 
     let shipped = services.orders.set_status(&order.id, OrderStatus::Shipped).await.unwrap();
@@ -252,7 +252,7 @@ async fn guest_orders_join_an_account_with_their_email_only_once_it_is_verified(
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     let mut body = request(GOOD);
     body.email = Some("Later@Example.com".into());
     let placed = services.checkout.place(&shopper, "g", &body).await.unwrap().placed;
@@ -281,7 +281,7 @@ async fn a_sign_in_that_promotes_the_guest_session_that_ordered_claims_its_order
     let services = seeded().await;
     let (shopper, token) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     let mut body = request(GOOD);
     body.email = Some("other@example.com".into());
     services.checkout.place(&shopper, "g", &body).await.unwrap();
@@ -301,7 +301,7 @@ async fn the_one_click_offer_never_uses_a_card_from_a_guest_order_that_joined_th
     let services = seeded().await;
     let (shopper, token) = guest(&services).await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     services.checkout.place(&shopper, "g", &request(GOOD)).await.unwrap();
     let issued = services
         .identity
@@ -311,7 +311,7 @@ async fn the_one_click_offer_never_uses_a_card_from_a_guest_order_that_joined_th
     services.continue_signed_in(&issued, Some(&token), model::Channel::Web, "test").await.unwrap();
     let member = Shopper::Member { user_id: issued.user.id.clone() };
     assert_eq!(services.orders.list(&issued.user.id).await.unwrap().len(), 1);
-    services.carts.add(&member, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&member, p.id.as_str(), qty(1)).await.unwrap();
 
     assert!(services.checkout.offer_confirmation(&member).await.unwrap().is_none(), "that card was typed as a guest");
 }
@@ -324,7 +324,7 @@ async fn a_once_per_customer_code_knows_the_customer_by_account_and_by_normalise
         let services = services.clone();
         let p = p.clone();
         async move {
-            services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+            services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
             let mut body = request(GOOD);
             body.email = email.map(str::to_string);
             services.carts.apply_discount(&shopper, "WELCOME10").await?;

@@ -26,8 +26,8 @@ async fn questions_about_destroying_something_are_answered_with_their_source_and
     let services = seeded().await;
     let shopper = member(&services, "asker3@example.com").await;
     let p = product(&services, "coffee", 3).await;
-    let order = member_order(&services, &shopper, &p.id.0, "q").await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    let order = member_order(&services, &shopper, p.id.as_str(), "q").await;
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     let prefs = model::memory::Preferences { avoid: vec!["leather".into()], ..Default::default() };
     services.memory.set_preferences(&shopper, &prefs).await.unwrap();
 
@@ -56,7 +56,7 @@ async fn cancelling_from_chat_needs_the_shoppers_click_on_a_card_naming_the_orde
     let services = seeded().await;
     let shopper = member(&services, "canceller@example.com").await;
     let p = product(&services, "coffee", 3).await;
-    let order = member_order(&services, &shopper, &p.id.0, "c").await;
+    let order = member_order(&services, &shopper, p.id.as_str(), "c").await;
 
     let reply = say(&services, &shopper, "cancel my order").await;
     let card = card(&reply).expect("a confirmation card");
@@ -88,7 +88,7 @@ async fn a_stale_card_is_refused_and_a_made_up_one_is_not_found() {
     let services = crate::helpers::seeded_at(clock.clone()).await;
     let shopper = member(&services, "stale@example.com").await;
     let p = product(&services, "coffee", 3).await;
-    services.carts.add(&shopper, &p.id.0, qty(2)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(2)).await.unwrap();
     let reply = say(&services, &shopper, "empty my cart").await;
     let card = card(&reply).expect("a card");
     assert_eq!(card.kind, "empty_cart");
@@ -107,16 +107,16 @@ async fn emptying_the_cart_removes_exactly_what_the_card_named() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let coffee = product(&services, "coffee", 3).await;
-    services.carts.add(&shopper, &coffee.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, coffee.id.as_str(), qty(1)).await.unwrap();
     let card = card(&say(&services, &shopper, "clear my cart").await).expect("a card");
     // Added after the card was shown: the card did not name it, so it stays.
     let book = product(&services, "books", 3).await;
-    services.carts.add(&shopper, &book.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, book.id.as_str(), qty(1)).await.unwrap();
 
     let done = services.assistant.confirm_action(&shopper, &card.token).await.unwrap();
     assert!(done.text.contains("1 item"), "{}", done.text);
     let cart = services.carts.get(&shopper).await.unwrap();
-    assert_eq!(cart.lines.iter().map(|l| l.product_id.0.clone()).collect::<Vec<_>>(), vec![book.id.0]);
+    assert_eq!(cart.lines.iter().map(|l| l.product_id.to_string()).collect::<Vec<_>>(), vec![book.id.as_str()]);
     assert_eq!(count(&services.store, "assistant_confirmation", "used_at != NONE").await, 1);
 }
 
@@ -125,7 +125,7 @@ async fn a_shipped_order_gets_no_card_and_one_that_ships_before_the_click_is_ref
     let services = seeded().await;
     let shopper = member(&services, "late-cancel@example.com").await;
     let p = product(&services, "coffee", 3).await;
-    let order = member_order(&services, &shopper, &p.id.0, "l").await;
+    let order = member_order(&services, &shopper, p.id.as_str(), "l").await;
     let shown = card(&say(&services, &shopper, "cancel my order").await).expect("a card");
     services.orders.set_status(&order.id, OrderStatus::Shipped).await.unwrap();
 

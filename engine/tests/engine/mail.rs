@@ -40,7 +40,7 @@ async fn drain(worker: &MailWorker, services: &Services) {
 async fn guest_order(services: &Services) -> model::PlacedOrder {
     let (shopper, _) = guest(services).await;
     let p = product(services, "coffee", 2).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     services.checkout.place(&shopper, "mail-key", &request("4242 4242 4242 4242")).await.unwrap().placed
 }
 
@@ -49,7 +49,7 @@ async fn a_placed_order_queues_its_receipt_and_a_declined_one_queues_nothing() {
     let services = seeded().await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     assert!(services.checkout.place(&shopper, "declined", &request("4000 0000 0000 0002")).await.is_err());
     assert!(outbox(&services.store).await.is_empty(), "no order, no receipt");
 
@@ -184,12 +184,14 @@ async fn shipped_cancelled_and_refunded_orders_are_announced_and_other_moves_are
     let services = seeded().await;
     let shopper = member(&services, "notices@example.com").await;
     let order =
-        crate::checkout::member_order(&services, &shopper, &product(&services, "coffee", 3).await.id.0, "n1").await;
+        crate::checkout::member_order(&services, &shopper, product(&services, "coffee", 3).await.id.as_str(), "n1")
+            .await;
     services.orders.set_status(&order.id, OrderStatus::Shipped).await.unwrap();
     services.orders.set_status(&order.id, OrderStatus::Delivered).await.unwrap();
     services.orders.set_status(&order.id, OrderStatus::Refunded).await.unwrap();
     let second =
-        crate::checkout::member_order(&services, &shopper, &product(&services, "books", 3).await.id.0, "n2").await;
+        crate::checkout::member_order(&services, &shopper, product(&services, "books", 3).await.id.as_str(), "n2")
+            .await;
     services
         .orders
         .cancel(&engine::orders::OrderViewer::Member(shopper.user_id().unwrap().into()), &second.id)

@@ -73,7 +73,7 @@ async fn incremental_affinities_equal_a_full_recomputation_from_the_history() {
     for (i, kind) in kinds.iter().enumerate() {
         clock.0.fetch_add(3 * DAY + 3_600 * i as i64, Ordering::SeqCst);
         let p = if i % 2 == 0 { &coffee } else { &tent };
-        services.memory.record(&shopper, Signal::product(*kind, &p.id.0)).await;
+        services.memory.record(&shopper, Signal::product(*kind, p.id.as_str())).await;
         services.memory.flush().await;
     }
     clock.0.fetch_add(10 * DAY, Ordering::SeqCst);
@@ -114,8 +114,8 @@ async fn forgetting_everything_leaves_no_preference_signal_or_edge_but_keeps_ord
     let services = crate::helpers::seeded().await;
     let shopper = member(&services, "forget@example.com").await;
     let p = product(&services, "coffee", 2).await;
-    crate::checkout::member_order(&services, &shopper, &p.id.0, "k").await;
-    services.memory.record_view(&shopper, &p.id.0, Some("web")).await;
+    crate::checkout::member_order(&services, &shopper, p.id.as_str(), "k").await;
+    services.memory.record_view(&shopper, p.id.as_str(), Some("web")).await;
     let prefs =
         Preferences { brands_avoided: vec![p.brand.clone()], avoid: vec!["leather".into()], ..Preferences::default() };
     services.memory.set_preferences(&shopper, &prefs.parse().unwrap()).await.unwrap();
@@ -146,7 +146,7 @@ async fn the_export_holds_everything_the_page_shows() {
     let (shopper, _) = guest(&services).await;
     for category in ["coffee", "backpacks", "coffee"] {
         let p = product(&services, category, 1).await;
-        services.memory.record_view(&shopper, &p.id.0, Some("web")).await;
+        services.memory.record_view(&shopper, p.id.as_str(), Some("web")).await;
     }
     let prefs = Preferences { colors_liked: vec!["red".into()], ..Preferences::default() };
     services.memory.set_preferences(&shopper, &prefs.parse().unwrap()).await.unwrap();
@@ -174,8 +174,8 @@ async fn a_guests_signals_and_preferences_survive_login() {
     let services = crate::helpers::seeded().await;
     let (guest_shopper, token) = guest(&services).await;
     let p = product(&services, "coffee", 1).await;
-    services.memory.record_view(&guest_shopper, &p.id.0, Some("web")).await;
-    services.carts.add(&guest_shopper, &p.id.0, qty(1)).await.unwrap();
+    services.memory.record_view(&guest_shopper, p.id.as_str(), Some("web")).await;
+    services.carts.add(&guest_shopper, p.id.as_str(), qty(1)).await.unwrap();
     let prefs = Preferences { sizes: [("*".to_string(), "10".to_string())].into(), ..Preferences::default() };
     services.memory.set_preferences(&guest_shopper, &prefs.parse().unwrap()).await.unwrap();
     services.memory.flush().await;
@@ -201,7 +201,7 @@ async fn nobody_reads_or_deletes_another_shoppers_memory() {
     let alice = member(&services, "alice@example.com").await;
     let mallory = member(&services, "mallory@example.com").await;
     let p = product(&services, "coffee", 1).await;
-    services.memory.record_view(&alice, &p.id.0, Some("web")).await;
+    services.memory.record_view(&alice, p.id.as_str(), Some("web")).await;
     let prefs = Preferences { brands_liked: vec![p.brand.clone()], ..Preferences::default() };
     services.memory.set_preferences(&alice, &prefs.parse().unwrap()).await.unwrap();
     services.memory.flush().await;
@@ -234,9 +234,9 @@ async fn recommendations_skip_what_is_avoided_sold_out_or_bought_and_say_why() {
 
     let coffee = product(&services, "coffee", 2).await;
     for _ in 0..3 {
-        services.memory.record_view(&shopper, &coffee.id.0, Some("web")).await;
+        services.memory.record_view(&shopper, coffee.id.as_str(), Some("web")).await;
     }
-    crate::checkout::member_order(&services, &shopper, &coffee.id.0, "k").await;
+    crate::checkout::member_order(&services, &shopper, coffee.id.as_str(), "k").await;
     services.catalog.index().reload().await.unwrap();
     let newcomer = member(&services, "newcomer@example.com").await;
     let popular = services.memory.recommend(Some(&newcomer), &RecommendationContext::Home, &[]).await.unwrap();
@@ -256,7 +256,7 @@ async fn recommendations_skip_what_is_avoided_sold_out_or_bought_and_say_why() {
 
     let similar = services
         .memory
-        .recommend(Some(&shopper), &RecommendationContext::Product(coffee.id.0.clone()), &[])
+        .recommend(Some(&shopper), &RecommendationContext::Product(coffee.id.to_string()), &[])
         .await
         .unwrap();
     assert!(similar.iter().all(|r| r.product.id != coffee.id));
@@ -345,7 +345,7 @@ async fn personalized_recommendations_beat_popularity_on_held_back_purchases() {
         // What they would buy next: three loved products, held back.
         let mut held: Vec<String> = Vec::new();
         while held.len() < 3.min(loved.len()) {
-            let p = loved[rng.gen_range(0..loved.len())].id.0.clone();
+            let p = loved[rng.gen_range(0..loved.len())].id.to_string();
             if !held.contains(&p) {
                 held.push(p);
             }
@@ -360,7 +360,7 @@ async fn personalized_recommendations_beat_popularity_on_held_back_purchases() {
                 _ => &in_stock,
             };
             let p = pool[rng.gen_range(0..pool.len())];
-            if held.contains(&p.id.0) {
+            if held.iter().any(|h| h == p.id.as_str()) {
                 continue;
             }
             let kind = match rng.gen_range(0..10) {
@@ -368,10 +368,12 @@ async fn personalized_recommendations_beat_popularity_on_held_back_purchases() {
                 6..=8 => SignalKind::CartAdd,
                 _ => SignalKind::Purchase,
             };
-            services.memory.record(&shopper, Signal::product(kind, &p.id.0)).await;
+            services.memory.record(&shopper, Signal::product(kind, p.id.as_str())).await;
         }
         services.memory.flush().await;
-        let ids = |r: Vec<model::memory::Recommendation>| r.into_iter().map(|r| r.product.id.0).collect::<Vec<_>>();
+        let ids = |r: Vec<model::memory::Recommendation>| {
+            r.into_iter().map(|r| r.product.id.into_string()).collect::<Vec<_>>()
+        };
         personal.push(ids(services.memory.recommend(Some(&shopper), &RecommendationContext::Home, &[]).await.unwrap()));
         popular.push(ids(services.memory.recommend(None, &RecommendationContext::Home, &[]).await.unwrap()));
         held_all.push(held);
@@ -427,16 +429,16 @@ async fn a_cancelled_or_refunded_order_counts_against_its_products_for_guests_an
     let member = member(&services, "undo@example.com").await;
     let p = product(&services, "coffee", 5).await;
 
-    services.carts.add(&guest, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&guest, p.id.as_str(), qty(1)).await.unwrap();
     let guest_order =
         services.checkout.place(&guest, "guest-key", &crate::checkout::request("4242 4242 4242 4242")).await.unwrap();
     services.orders.set_status(&guest_order.placed.order.id, model::OrderStatus::Cancelled).await.unwrap();
-    let member_order = crate::checkout::member_order(&services, &member, &p.id.0, "member-key").await;
+    let member_order = crate::checkout::member_order(&services, &member, p.id.as_str(), "member-key").await;
     services.orders.set_status(&member_order.id, model::OrderStatus::Refunded).await.unwrap();
     services.memory.flush().await;
 
     for (shopper, kind) in [(&guest, "cancel"), (&member, "return")] {
-        let filter = format!("owner = '{}' AND kind = '{kind}' AND product = '{}'", shopper.scope(), p.id.0);
+        let filter = format!("owner = '{}' AND kind = '{kind}' AND product = '{}'", shopper.scope(), p.id.as_str());
         assert_eq!(count(&services.store, "signal", &filter).await, 1, "{} has a {kind} signal", shopper.scope());
     }
 }

@@ -110,7 +110,7 @@ async fn a_guest_with_a_cart(payments: Arc<Flaky>) -> (Services, engine::shopper
     let services = shop_with(payments, clock.clone()).await;
     let (shopper, _) = guest(&services).await;
     let p = product(&services, "coffee", 2).await;
-    services.carts.add(&shopper, &p.id.0, qty(1)).await.unwrap();
+    services.carts.add(&shopper, p.id.as_str(), qty(1)).await.unwrap();
     (services, shopper, clock)
 }
 

@@ -159,7 +159,7 @@ async fn browsing_without_a_cookie_writes_no_session_until_the_visitor_acts() {
     let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let res = no_redirects
         .post(format!("{}{action}", app.address))
-        .form(&[("product_id", product.id.0.as_str()), ("quantity", "1")])
+        .form(&[("product_id", product.id.as_str()), ("quantity", "1")])
         .send()
         .await
         .unwrap();

@@ -9,7 +9,7 @@ pub async fn add(t: &Context<'_>, e: &Entities) -> Result<Answer> {
     let id = match pick(t.shown, e.ordinal) {
         Some(id) => Some(id.clone()),
         None if e.product_words.is_some() || e.category.is_some() => {
-            t.catalog.list(&search_for(e)?).await?.items.first().map(|p| p.id.0.clone())
+            t.catalog.list(&search_for(e)?).await?.items.first().map(|p| p.id.to_string())
         }
         None => t.shown.first().cloned(),
     };

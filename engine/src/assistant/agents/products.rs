@@ -30,7 +30,7 @@ pub(super) fn search_for(e: &Entities) -> Result<ProductSearch> {
 }
 
 fn cards(products: Vec<Product>) -> Answer {
-    let shown = products.iter().map(|p| p.id.0.clone()).collect();
+    let shown = products.iter().map(|p| p.id.to_string()).collect();
     Answer { parts: vec![Part::Products { items: products }], shown, ..Answer::default() }
 }
 
