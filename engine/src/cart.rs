@@ -87,6 +87,14 @@ impl Carts {
         Ok(self.priced(shopper).await?.cart)
     }
 
+    /// [`Carts::get`], or an empty cart in the shop's currency for a visitor not yet known.
+    pub async fn get_or_empty(&self, shopper: Option<&Shopper>) -> Result<Cart> {
+        match shopper {
+            Some(shopper) => self.get(shopper).await,
+            None => Ok(Cart::empty(self.pricing.currency)),
+        }
+    }
+
     /// The shopper's cart with its pricing inputs, totals for standard shipping.
     pub async fn priced(&self, shopper: &Shopper) -> Result<PricedCart> {
         let key = shopper.cart_key();

@@ -129,15 +129,36 @@ pub struct IdentitySettings {
     pub registrations_per_hour: u32,
 }
 
+/// The default lifetimes and limits of [`IdentitySettings`] (everything but the keys): the
+/// one place they are written; the server's configuration starts from them.
+#[derive(Clone, Copy, Debug)]
+pub struct IdentityDefaults {
+    /// Access-token lifetime in minutes.
+    pub access_minutes: u32,
+    /// Refresh-token lifetime in days.
+    pub refresh_days: u32,
+    /// Days a session may go unused before it stops working.
+    pub session_idle_days: u32,
+    /// Accounts one client address may register an hour.
+    pub registrations_per_hour: u32,
+}
+
+impl Default for IdentityDefaults {
+    fn default() -> Self {
+        Self { access_minutes: 15, refresh_days: 7, session_idle_days: 30, registrations_per_hour: 20 }
+    }
+}
+
 impl IdentitySettings {
-    /// A fresh key pair with the default lifetimes (15 minutes, 7 days, 30 idle days): for tests and tools.
+    /// A fresh key pair with the default lifetimes: for tests and tools.
     pub fn ephemeral() -> Result<Self> {
+        let d = IdentityDefaults::default();
         Ok(Self {
             keys: JwtKeys::generate()?,
-            access_minutes: 15,
-            refresh_days: 7,
-            session_idle_days: 30,
-            registrations_per_hour: 20,
+            access_minutes: d.access_minutes,
+            refresh_days: d.refresh_days,
+            session_idle_days: d.session_idle_days,
+            registrations_per_hour: d.registrations_per_hour,
         })
     }
 }

@@ -11,6 +11,9 @@ use model::memory::{Preferences, Recommendation, RecommendationContext, Remember
 use model::{Channel, Product, ProductPage, ProductSearch};
 use secrecy::SecretString;
 
+/// Turns of the conversation a restored session brings back.
+const RESTORED_TURNS: u32 = 20;
+
 /// How a client signs in: with an account's password, or by creating the account.
 #[derive(Debug)]
 pub enum SignIn<'a> {
@@ -183,6 +186,16 @@ impl Services {
             },
             (None, None) => Ok(String::new()),
         }
+    }
+
+    /// Continues one of the user's sessions here (another user's is not found), with the cart
+    /// and the recent conversation it brings back.
+    pub async fn restore_session(&self, user_id: &str, session_id: &str) -> Result<model::RestoredSession> {
+        let session = self.sessions.restore(user_id, session_id).await?;
+        let shopper = Shopper::member(user_id);
+        let cart = self.carts.get(&shopper).await?;
+        let conversation = self.assistant.conversation(&shopper, RESTORED_TURNS).await?;
+        Ok(model::RestoredSession { session, cart, conversation })
     }
 
     /// The user's live sessions, marking the one this request came from.

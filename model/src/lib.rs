@@ -36,7 +36,7 @@ pub use money::{parse_major_units, Currency, Money, MoneyError};
 pub use order::{Order, OrderEvent, OrderLine, OrderStatus, PlacedOrder};
 pub use paging::{PageRequest, PagingError};
 pub use search::{FacetValue, Facets, ProductSearch, SearchParams, Sort};
-pub use session::{Channel, SessionInfo, SessionList};
+pub use session::{Channel, RestoredSession, SessionInfo, SessionList};
 
 /// A field that failed validation and why; every channel turns it into a 422 naming `field`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -83,3 +83,15 @@ pub struct SessionList {
     /// The session this request came from, if it is one of them.
     pub current: Option<String>,
 }
+
+/// A restored session with what it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestoredSession {
+    /// The session.
+    pub session: SessionInfo,
+    /// The user's cart (one cart across all their sessions and channels).
+    pub cart: crate::Cart,
+    /// The recent conversation with the assistant (the user's, across sessions), oldest first.
+    pub conversation: Vec<crate::Turn>,
+}

@@ -138,6 +138,8 @@ impl Config {
             bounded_number(name, var(name), default, range, expected)
         };
         let secret = |name: &str| var(name).map(SecretString::from);
+        // The defaults live once, in the engine's settings; the variables only override them.
+        let defaults = EngineDefaults::new();
 
         let surreal_url = string("SURREAL_URL", "surrealkv://data/shop.db");
         let known = ["mem://", "surrealkv://", "ws://", "wss://", "http://", "https://"];
@@ -190,7 +192,7 @@ impl Config {
             }
             other => Ok(other),
         };
-        let shop_name = string("SHOP_NAME", "Waypoint Market");
+        let shop_name = string("SHOP_NAME", &defaults.commerce.mail.shop_name);
         let site_addr = string("LEPTOS_SITE_ADDR", "127.0.0.1:8000");
         let public_url = string("PUBLIC_URL", &format!("http://{site_addr}")).trim_end_matches('/').to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
@@ -248,7 +250,12 @@ impl Config {
             server_fn_rate_limit_per_minute: limit("SERVER_FN_RATE_LIMIT_PER_MINUTE", 600)?,
             page_rate_limit_per_minute: limit("PAGE_RATE_LIMIT_PER_MINUTE", 300)?,
             ship_to_countries,
-            return_window_days: number("RETURN_WINDOW_DAYS", 30, 0..=365, "whole days from 0 to 365")?,
+            return_window_days: number(
+                "RETURN_WINDOW_DAYS",
+                defaults.terms.return_window_days,
+                0..=365,
+                "whole days from 0 to 365",
+            )?,
             shop_name,
             public_url,
             smtp_url,
@@ -256,11 +263,16 @@ impl Config {
             mail_dir: string("MAIL_DIR", "data/outbox").into(),
             mail_retry_first_ms: number(
                 "MAIL_RETRY_FIRST_MS",
-                10_000,
+                millis(defaults.retry.first_delay),
                 10..=3_600_000,
                 "milliseconds from 10 to 3600000",
             )?,
-            mail_max_attempts: number("MAIL_MAX_ATTEMPTS", 10, 1..=100, "a whole number from 1 to 100")?,
+            mail_max_attempts: number(
+                "MAIL_MAX_ATTEMPTS",
+                defaults.retry.max_attempts,
+                1..=100,
+                "a whole number from 1 to 100",
+            )?,
             surreal_url,
             auto_seed,
             log_level,
@@ -268,25 +280,60 @@ impl Config {
             jwt_private_key_path: string("JWT_PRIVATE_KEY_PATH", "keys/jwt_private.pem").into(),
             jwt_public_key_path: string("JWT_PUBLIC_KEY_PATH", "keys/jwt_public.pem").into(),
             jwt_algorithm,
-            jwt_expiration_minutes: number("JWT_EXPIRATION_MINUTES", 15, 1..=1440, "whole minutes from 1 to 1440")?,
-            jwt_refresh_expiry_days: number("JWT_REFRESH_EXPIRY_DAYS", 7, 1..=365, "whole days from 1 to 365")?,
+            jwt_expiration_minutes: number(
+                "JWT_EXPIRATION_MINUTES",
+                defaults.identity.access_minutes,
+                1..=1440,
+                "whole minutes from 1 to 1440",
+            )?,
+            jwt_refresh_expiry_days: number(
+                "JWT_REFRESH_EXPIRY_DAYS",
+                defaults.identity.refresh_days,
+                1..=365,
+                "whole days from 1 to 365",
+            )?,
             registrations_per_hour: number(
                 "REGISTRATIONS_PER_HOUR",
-                20,
+                defaults.identity.registrations_per_hour,
                 0..=1_000_000,
                 "a whole number (0 turns it off)",
             )?,
-            session_idle_days: number("SESSION_IDLE_DAYS", 30, 1..=365, "whole days from 1 to 365")?,
-            guest_order_link_days: number("GUEST_ORDER_LINK_DAYS", 90, 1..=3650, "whole days from 1 to 3650")?,
+            session_idle_days: number(
+                "SESSION_IDLE_DAYS",
+                defaults.identity.session_idle_days,
+                1..=365,
+                "whole days from 1 to 365",
+            )?,
+            guest_order_link_days: number(
+                "GUEST_ORDER_LINK_DAYS",
+                defaults.commerce.guest_link_days,
+                1..=3650,
+                "whole days from 1 to 3650",
+            )?,
             openai_api_key: secret("OPENAI_API_KEY"),
             openai_base_url: var("OPENAI_BASE_URL"),
-            openai_model: string("OPENAI_MODEL", "gpt-4o-mini"),
-            memory_half_life_days: number("MEMORY_HALF_LIFE_DAYS", 30, 1..=3650, "whole days from 1 to 3650")?,
-            openai_timeout_ms: number("OPENAI_TIMEOUT_MS", 20_000, 100..=600_000, "milliseconds from 100 to 600000")?,
-            openai_max_retries: number("OPENAI_MAX_RETRIES", 2, 0..=10, "a whole number from 0 to 10")?,
+            openai_model: string("OPENAI_MODEL", &defaults.llm.model),
+            memory_half_life_days: number(
+                "MEMORY_HALF_LIFE_DAYS",
+                whole(defaults.commerce.memory.half_life_days),
+                1..=3650,
+                "whole days from 1 to 3650",
+            )?,
+            openai_timeout_ms: number(
+                "OPENAI_TIMEOUT_MS",
+                millis(defaults.llm.timeout),
+                100..=600_000,
+                "milliseconds from 100 to 600000",
+            )?,
+            openai_max_retries: number(
+                "OPENAI_MAX_RETRIES",
+                defaults.llm.max_retries,
+                0..=10,
+                "a whole number from 0 to 10",
+            )?,
             openai_daily_token_budget: number(
                 "OPENAI_DAILY_TOKEN_BUDGET",
-                50_000,
+                u32::try_from(defaults.llm.daily_token_budget).unwrap_or(u32::MAX),
                 0..=100_000_000,
                 "a whole number of tokens",
             )?,
@@ -296,20 +343,76 @@ impl Config {
             demo_email: email("DEMO_EMAIL", "demo@waypoint.test")?,
             demo_password: password("DEMO_PASSWORD")?,
             leptos_config: string("LEPTOS_CONFIG", "Leptos.toml").into(),
-            shipping_standard_cents: number("SHIPPING_STANDARD_CENTS", 599, 0..=1_000_000, "whole cents")?,
-            shipping_express_cents: number("SHIPPING_EXPRESS_CENTS", 1_999, 0..=1_000_000, "whole cents")?,
+            shipping_standard_cents: number(
+                "SHIPPING_STANDARD_CENTS",
+                cents(defaults.commerce.pricing.standard_shipping),
+                0..=1_000_000,
+                "whole cents",
+            )?,
+            shipping_express_cents: number(
+                "SHIPPING_EXPRESS_CENTS",
+                cents(defaults.commerce.pricing.express_shipping),
+                0..=1_000_000,
+                "whole cents",
+            )?,
             free_shipping_threshold_cents: number(
                 "FREE_SHIPPING_THRESHOLD_CENTS",
-                7_500,
+                cents(defaults.commerce.pricing.free_shipping_threshold),
                 0..=100_000_000,
                 "whole cents",
             )?,
-            tax_rate_bps: number("TAX_RATE_BPS", 800, 0..=10_000, "basis points from 0 to 10000 (825 = 8.25 %)")?,
+            tax_rate_bps: number(
+                "TAX_RATE_BPS",
+                defaults.commerce.pricing.tax_rate_bps,
+                0..=10_000,
+                "basis points from 0 to 10000 (825 = 8.25 %)",
+            )?,
         })
     }
 }
 
 type Range = std::ops::RangeInclusive<u32>;
+
+/// The engine's default settings, which the variables override.
+struct EngineDefaults {
+    identity: engine::IdentityDefaults,
+    commerce: engine::CommerceSettings,
+    llm: engine::assistant::llm::LlmSettings,
+    retry: engine::mail::RetryPolicy,
+    terms: engine::terms::Terms,
+}
+
+impl EngineDefaults {
+    fn new() -> Self {
+        let commerce = engine::CommerceSettings::default();
+        Self {
+            identity: engine::IdentityDefaults::default(),
+            terms: commerce.terms.clone(),
+            commerce,
+            llm: engine::assistant::llm::LlmSettings::new(
+                None,
+                SecretString::from(String::new()),
+                engine::assistant::llm::DEFAULT_MODEL,
+            ),
+            retry: engine::mail::RetryPolicy::default(),
+        }
+    }
+}
+
+fn millis(d: std::time::Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
+}
+
+fn cents(minor: i64) -> u32 {
+    u32::try_from(minor).unwrap_or(0)
+}
+
+fn whole(days: f64) -> u32 {
+    // Defaults are small whole numbers; the cast only drops a fraction there is none of.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = days.round().max(0.0) as u32;
+    n
+}
 
 /// `raw` as a number in `range`, `default` when unset.
 fn bounded_number(

@@ -63,7 +63,8 @@ pub async fn admin_products(q: Option<String>) -> Result<Vec<Product>, AppError>
 pub async fn admin_change_product(id: String, price: String, stock: String) -> Result<Product, AppError> {
     crate::ssr::require_admin()?;
     let services = crate::ssr::services()?;
-    let current = services.catalog.by_id(&id).await?;
+    // Prices are typed in the shop's currency (the engine refuses another product's).
+    let currency = services.carts.pricing().currency;
     let price = match price.trim() {
         "" => None,
         typed => Some(model::Money::new(
@@ -71,7 +72,7 @@ pub async fn admin_change_product(id: String, price: String, stock: String) -> R
                 field: "price".into(),
                 message: format!("`{typed}` is not an amount like 12.99"),
             })?,
-            current.price.currency,
+            currency,
         )),
     };
     let stock = match stock.trim() {

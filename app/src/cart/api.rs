@@ -8,11 +8,8 @@ use model::Cart;
 /// The shopper's cart (empty for a browser without a session yet).
 #[server]
 pub async fn get_cart() -> Result<Cart, AppError> {
-    let services = crate::ssr::services()?;
-    match crate::ssr::current_shopper().await? {
-        Some(shopper) => Ok(services.carts.get(&shopper).await?),
-        None => Ok(Cart::empty(services.carts.pricing().currency)),
-    }
+    let shopper = crate::ssr::current_shopper().await?;
+    Ok(crate::ssr::services()?.carts.get_or_empty(shopper.as_ref()).await?)
 }
 
 /// Adds a product to the cart.

@@ -63,6 +63,9 @@ impl std::fmt::Debug for LlmSettings {
     }
 }
 
+/// The model asked for when none is configured.
+pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
+
 impl LlmSettings {
     /// Defaults: 20 s timeout, 2 retries, 50,000 tokens per session.
     pub fn new(base_url: Option<String>, api_key: SecretString, model: impl Into<String>) -> Self {

@@ -156,16 +156,11 @@ async fn a_code_that_stops_qualifying_stays_but_takes_nothing_off_and_says_why()
     let (shopper, _) = guest(&services).await;
     let tent = product(&services, "outdoor-gear", 2).await;
     // Priced so two of them clear SAVE20's $150 minimum.
-    services
-        .store
-        .client()
-        .query(format!("UPDATE product:{} SET price_amount = 9999", tent.id.as_str()))
-        .await
-        .unwrap();
+    crate::helpers::set_price(&services, tent.id.as_str(), 9_999).await;
     services.carts.add(&shopper, tent.id.as_str(), qty(2)).await.unwrap();
     let cart = services.carts.apply_discount(&shopper, "SAVE20").await.unwrap();
     assert_eq!(cart.totals.discount.amount, 2_000);
-    services.store.client().query(format!("UPDATE product:{} SET price_amount = 100", tent.id.as_str())).await.unwrap();
+    crate::helpers::set_price(&services, tent.id.as_str(), 100).await;
     let cart = services.carts.get(&shopper).await.unwrap();
     assert_eq!(cart.discount_code.as_deref(), Some("SAVE20"));
     assert_eq!(cart.totals.discount.amount, 0);

@@ -193,8 +193,7 @@ async fn stock_moved_by_checkout_reaches_listings() {
     let in_stock = search(&[("in_stock", "true"), ("per_page", "100")]);
     let before = services.catalog.list(&in_stock).await.unwrap().total;
     let p = services.catalog.list(&in_stock).await.unwrap().items.remove(0);
-    services.store.client().query(format!("UPDATE product:{} SET stock = 0", p.id.as_str())).await.unwrap();
-    services.catalog.index().mark_stale();
+    crate::helpers::set_stock(&services, p.id.as_str(), 0).await;
     services.catalog.index().reload().await.unwrap();
     assert_eq!(services.catalog.list(&in_stock).await.unwrap().total, before - 1);
 }

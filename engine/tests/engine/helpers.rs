@@ -93,3 +93,9 @@ pub async fn mailed_token(store: &Store, to: &str, path: &str) -> SecretString {
 pub async fn set_stock(services: &Services, id: &str, units: i64) {
     services.catalog.change(id, &model::ProductChange { price: None, stock: Some(units) }).await.unwrap();
 }
+
+/// Reprices product `id` to `cents` (in its currency), as an admin would.
+pub async fn set_price(services: &Services, id: &str, cents: i64) {
+    let price = Some(model::Money::new(cents, services.catalog.by_id(id).await.unwrap().price.currency));
+    services.catalog.change(id, &model::ProductChange { price, stock: None }).await.unwrap();
+}

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use model::cookies;
-use model::{Channel, SessionInfo, SessionList};
+use model::{Channel, RestoredSession, SessionInfo, SessionList};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,17 +21,6 @@ pub struct StartedSession {
     pub session: SessionInfo,
     /// Send it back as `X-Session-Token` (browsers get it as the `session` cookie too).
     pub session_token: String,
-}
-
-/// A restored session with what it holds.
-#[derive(Serialize, ToSchema)]
-pub struct RestoredSession {
-    /// The session.
-    pub session: SessionInfo,
-    /// The user's cart (one cart across all their sessions and channels).
-    pub cart: model::Cart,
-    /// The recent conversation with the assistant (the user's, across sessions), oldest first.
-    pub conversation: Vec<model::Turn>,
 }
 
 /// Ended sessions.
@@ -74,11 +63,7 @@ pub async fn restore(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<RestoredSession>, ApiError> {
-    let session = state.services.sessions.restore(&user.claims.sub, &id).await?;
-    let shopper = engine::shopper::Shopper::Member { user_id: user.claims.sub };
-    let cart = state.services.carts.get(&shopper).await?;
-    let conversation = state.services.assistant.conversation(&shopper, 20).await?;
-    Ok(Json(RestoredSession { session, cart, conversation }))
+    Ok(Json(state.services.restore_session(&user.claims.sub, &id).await?))
 }
 
 /// Ends one of the user's sessions ("sign out this device"). Another user's session is 404.

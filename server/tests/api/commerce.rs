@@ -96,7 +96,7 @@ async fn a_guest_cart_adds_updates_removes_and_refuses_bad_quantities() {
         app.call("POST", "/v1/cart/items", &guest, Some(json!({"product_id": "nope", "quantity": 1})), None).await;
     assert_eq!(status, 404);
     // Seeded stock is at most 119; pin it so "more than the stock" stays within 1..=99.
-    app.services.store.client().query(format!("UPDATE product:{id} SET stock = 5")).await.unwrap();
+    app.services.catalog.change(id, &model::ProductChange { price: None, stock: Some(5) }).await.unwrap();
     let (status, err) =
         app.call("PATCH", &format!("/v1/cart/items/{line}"), &guest, Some(json!({"quantity": 6})), None).await;
     assert_eq!(status, 409);
