@@ -130,13 +130,14 @@ impl Sessions {
         user_id: Option<&str>,
     ) -> Result<(ResolvedSession, SecretString)> {
         let (token, hash) = new_token();
+        let now = self.store.now();
         let row = NewSession {
             token_hash: hash,
             user_id: user_id.map(str::to_string),
             channel: channel.as_str().into(),
             device: device.chars().take(200).collect(),
-            started_at: self.store.now(),
-            last_seen_at: self.store.now(),
+            started_at: now,
+            last_seen_at: now,
         };
         let sql = format!("CREATE session CONTENT $row RETURN {FIELDS}");
         let mut res = self.store.query(sql).bind(("row", row)).await?.check()?;

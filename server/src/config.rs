@@ -252,7 +252,7 @@ impl Config {
             ship_to_countries,
             return_window_days: number(
                 "RETURN_WINDOW_DAYS",
-                defaults.terms.return_window_days,
+                defaults.commerce.terms.return_window_days,
                 0..=365,
                 "whole days from 0 to 365",
             )?,
@@ -379,16 +379,13 @@ struct EngineDefaults {
     commerce: engine::CommerceSettings,
     llm: engine::assistant::llm::LlmSettings,
     retry: engine::mail::RetryPolicy,
-    terms: engine::terms::Terms,
 }
 
 impl EngineDefaults {
     fn new() -> Self {
-        let commerce = engine::CommerceSettings::default();
         Self {
             identity: engine::IdentityDefaults::default(),
-            terms: commerce.terms.clone(),
-            commerce,
+            commerce: engine::CommerceSettings::default(),
             llm: engine::assistant::llm::LlmSettings::new(
                 None,
                 SecretString::from(String::new()),
